@@ -1,0 +1,1 @@
+"""Reproducible state and territory profiles of human-trafficking hotline data."""

@@ -1,0 +1,46 @@
+"""One exception tree: user mistakes print as one line and exit 2, report failures exit 1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class HtprofilesError(Exception):
+    """Root of every error htprofiles raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(HtprofilesError):
+    """A bad command line, parameter or configuration value."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as ``FILE:LINE: COLUMN: message``."""
+
+    file: Path | str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else f"{self.file}"
+        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class InputError(HtprofilesError):
+    """Input data or parameter files that break the contract; carries every problem found."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ReportError(HtprofilesError):
+    """A report that could not be built (failed cell, failed audit, dead kernel)."""
