@@ -6,6 +6,11 @@ import json
 from functools import cache
 from importlib import resources
 
+Point = tuple[float, float]
+Ring = list[Point]
+
+_DECIMALS = 4  # about 10 m: far finer than the atlas quantization, keeps the SVG small
+
 
 @cache
 def _atlas() -> dict:
@@ -21,3 +26,123 @@ def county_names(state_fips: str) -> dict[str, str]:
         for g in sorted(geometries, key=lambda g: g["id"])
         if g["id"][:2] == state_fips
     }
+
+
+@cache
+def _arc(index: int) -> tuple[Point, ...]:
+    """Decode one quantized, delta-encoded arc to lon/lat, cached so shared borders decode once."""
+    (sx, sy), (tx, ty) = _atlas()["transform"]["scale"], _atlas()["transform"]["translate"]
+    x = y = 0
+    points = []
+    for dx, dy in _atlas()["arcs"][index]:
+        x, y = x + dx, y + dy
+        points.append((x * sx + tx, y * sy + ty))
+    return tuple(points)
+
+
+def _ring(arc_indexes: list[int]) -> Ring:
+    """Join arcs into one ring; ~i is arc i reversed and each arc repeats the previous end point."""
+    ring: Ring = []
+    for index in arc_indexes:
+        points = _arc(index) if index >= 0 else _arc(~index)[::-1]
+        ring.extend(points[1:] if ring else points)
+    return ring
+
+
+def _polygons(geometry: dict) -> list[list[Ring]]:
+    """Decode a Polygon or MultiPolygon as a list of polygons, each a list of rings."""
+    arcs = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
+    return [[_ring(ring) for ring in polygon] for polygon in arcs]
+
+
+def _straddles_antimeridian(shapes: list[list[list[Ring]]]) -> bool:
+    """Tell whether a territory spans more than half the globe in longitude, i.e. wraps at 180."""
+    lons = [lon for polygons in shapes for polygon in polygons for lon, _ in polygon[0]]
+    return bool(lons) and max(lons) - min(lons) > 180
+
+
+def _shift_west(polygons: list[list[Ring]]) -> list[list[Ring]]:
+    """Move eastern longitudes by -360 so the Aleutians sit next to mainland Alaska.
+
+    A projection fitted to the data then sees one contiguous territory instead of two halves.
+    """
+    return [
+        [[(lon - 360 if lon > 0 else lon, lat) for lon, lat in ring] for ring in polygon]
+        for polygon in polygons
+    ]
+
+
+def _rounded(ring: Ring) -> list[list[float]]:
+    """Round a ring to a few decimals and drop the consecutive duplicates that rounding creates."""
+    out: list[list[float]] = []
+    for lon, lat in ring:
+        point = [round(lon, _DECIMALS), round(lat, _DECIMALS)]
+        if point != (out[-1] if out else None):
+            out.append(point)
+    return out
+
+
+def _cleaned(polygon: list[Ring]) -> list[list[list[float]]]:
+    """Round a polygon's rings, dropping rings that quantization collapsed to under 4 points.
+
+    Such slivers have no area and are not valid GeoJSON rings; a polygon whose exterior collapsed
+    goes entirely (its holes would otherwise become exteriors).
+    """
+    rings = [_rounded(ring) for ring in polygon]
+    if len(rings[0]) < 4:
+        return []
+    return [ring for ring in rings if len(ring) >= 4]
+
+
+def _geometry(polygons: list[list[Ring]]) -> dict:
+    """Build a GeoJSON Polygon (one part) or MultiPolygon from decoded rings."""
+    coordinates = [cleaned for cleaned in map(_cleaned, polygons) if cleaned]
+    if len(coordinates) == 1:
+        return {"type": "Polygon", "coordinates": coordinates[0]}
+    return {"type": "MultiPolygon", "coordinates": coordinates}
+
+
+def territory_features(state_fips: str) -> list[dict]:
+    """Cut one territory's counties out of the atlas as GeoJSON Features, sorted by FIPS.
+
+    Parameters
+    ----------
+    state_fips
+        The territory's 2-digit FIPS code, e.g. ``"78"`` for the U.S. Virgin Islands.
+
+    Returns
+    -------
+    list of dict
+        One ``Feature`` per county with ``id`` and ``properties`` ``fips`` and ``county``; ready
+        for ``alt.Data(values=...)`` and ``mark_geoshape``. Empty for an unknown FIPS code. A
+        county the atlas keeps only as a zero-area sliver (Falls Church, VA, 51610) still gets a
+        feature, with an empty MultiPolygon, so joins on FIPS never lose a row.
+    """
+    geometries = sorted(
+        (g for g in _atlas()["objects"]["counties"]["geometries"] if g["id"][:2] == state_fips),
+        key=lambda g: g["id"],
+    )
+    shapes = [_polygons(g) for g in geometries]
+    if _straddles_antimeridian(shapes):
+        shapes = [_shift_west(polygons) for polygons in shapes]
+    return [
+        {
+            "type": "Feature",
+            "id": g["id"],
+            "properties": {"fips": g["id"], "county": g["properties"]["name"]},
+            "geometry": _geometry(polygons),
+        }
+        for g, polygons in zip(geometries, shapes, strict=True)
+    ]
+
+
+def map_projection(territory_code: str) -> dict:
+    """Choose the Vega-Lite projection for a territory's county map.
+
+    Mercator keeps small territories and islands recognisable; Alaska is too far north for it and
+    gets an equal-area Albers centred on 154 degrees west (Vega's ``rotate`` adds its first angle
+    to every longitude, so ``154`` brings 154 W to the centre).
+    """
+    if territory_code == "AK":
+        return {"type": "albers", "rotate": [154, 0, 0]}
+    return {"type": "mercator"}
