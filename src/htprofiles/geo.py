@@ -6,8 +6,8 @@ import json
 from functools import cache
 from importlib import resources
 
-Point = tuple[float, float]
-Ring = list[Point]
+_Point = tuple[float, float]
+_Ring = list[_Point]
 
 _DECIMALS = 4  # about 10 m: far finer than the atlas quantization, keeps the SVG small
 
@@ -29,9 +29,10 @@ def county_names(state_fips: str) -> dict[str, str]:
 
 
 @cache
-def _arc(index: int) -> tuple[Point, ...]:
+def _arc(index: int) -> tuple[_Point, ...]:
     """Decode one quantized, delta-encoded arc to lon/lat, cached so shared borders decode once."""
-    (sx, sy), (tx, ty) = _atlas()["transform"]["scale"], _atlas()["transform"]["translate"]
+    transform = _atlas()["transform"]
+    (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
     x = y = 0
     points = []
     for dx, dy in _atlas()["arcs"][index]:
@@ -40,31 +41,32 @@ def _arc(index: int) -> tuple[Point, ...]:
     return tuple(points)
 
 
-def _ring(arc_indexes: list[int]) -> Ring:
+def _ring(arc_indexes: list[int]) -> _Ring:
     """Join arcs into one ring; ~i is arc i reversed and each arc repeats the previous end point."""
-    ring: Ring = []
+    ring: _Ring = []
     for index in arc_indexes:
         points = _arc(index) if index >= 0 else _arc(~index)[::-1]
         ring.extend(points[1:] if ring else points)
     return ring
 
 
-def _polygons(geometry: dict) -> list[list[Ring]]:
+def _polygons(geometry: dict) -> list[list[_Ring]]:
     """Decode a Polygon or MultiPolygon as a list of polygons, each a list of rings."""
     arcs = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
     return [[_ring(ring) for ring in polygon] for polygon in arcs]
 
 
-def _straddles_antimeridian(shapes: list[list[list[Ring]]]) -> bool:
+def _straddles_antimeridian(shapes: list[list[list[_Ring]]]) -> bool:
     """Tell whether a territory spans more than half the globe in longitude, i.e. wraps at 180."""
     lons = [lon for polygons in shapes for polygon in polygons for lon, _ in polygon[0]]
     return bool(lons) and max(lons) - min(lons) > 180
 
 
-def _shift_west(polygons: list[list[Ring]]) -> list[list[Ring]]:
+def _shift_west(polygons: list[list[_Ring]]) -> list[list[_Ring]]:
     """Move eastern longitudes by -360 so the Aleutians sit next to mainland Alaska.
 
-    A projection fitted to the data then sees one contiguous territory instead of two halves.
+    Bounding boxes and other planar uses then see one contiguous territory. Vega projects on the
+    sphere, so on a map only the rotation from `map_projection` keeps Alaska in one piece.
     """
     return [
         [[(lon - 360 if lon > 0 else lon, lat) for lon, lat in ring] for ring in polygon]
@@ -72,7 +74,7 @@ def _shift_west(polygons: list[list[Ring]]) -> list[list[Ring]]:
     ]
 
 
-def _rounded(ring: Ring) -> list[list[float]]:
+def _rounded(ring: _Ring) -> list[list[float]]:
     """Round a ring to a few decimals and drop the consecutive duplicates that rounding creates."""
     out: list[list[float]] = []
     for lon, lat in ring:
@@ -82,7 +84,7 @@ def _rounded(ring: Ring) -> list[list[float]]:
     return out
 
 
-def _cleaned(polygon: list[Ring]) -> list[list[list[float]]]:
+def _cleaned(polygon: list[_Ring]) -> list[list[list[float]]]:
     """Round a polygon's rings, dropping rings that quantization collapsed to under 4 points.
 
     Such slivers have no area and are not valid GeoJSON rings; a polygon whose exterior collapsed
@@ -94,7 +96,7 @@ def _cleaned(polygon: list[Ring]) -> list[list[list[float]]]:
     return [ring for ring in rings if len(ring) >= 4]
 
 
-def _geometry(polygons: list[list[Ring]]) -> dict:
+def _geometry(polygons: list[list[_Ring]]) -> dict:
     """Build a GeoJSON Polygon (one part) or MultiPolygon from decoded rings."""
     coordinates = [cleaned for cleaned in map(_cleaned, polygons) if cleaned]
     if len(coordinates) == 1:
@@ -139,9 +141,20 @@ def territory_features(state_fips: str) -> list[dict]:
 def map_projection(territory_code: str) -> dict:
     """Choose the Vega-Lite projection for a territory's county map.
 
-    Mercator keeps small territories and islands recognisable; Alaska is too far north for it and
-    gets an equal-area Albers centred on 154 degrees west (Vega's ``rotate`` adds its first angle
-    to every longitude, so ``154`` brings 154 W to the centre).
+    Mercator keeps small territories and islands recognisable. Alaska gets an equal-area Albers
+    centred on 154 degrees west: an unrotated projection cuts the Aleutians at 180 degrees and
+    throws them across the map (Vega's ``rotate`` adds its first angle to every longitude, so
+    ``154`` brings 154 W to the centre).
+
+    Parameters
+    ----------
+    territory_code
+        USPS code, e.g. ``"AK"``.
+
+    Returns
+    -------
+    dict
+        Keyword arguments for ``alt.Chart.project``.
     """
     if territory_code == "AK":
         return {"type": "albers", "rotate": [154, 0, 0]}

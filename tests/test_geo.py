@@ -1,0 +1,125 @@
+import json
+import re
+
+import altair as alt
+import pytest
+import vl_convert as vlc
+
+from htprofiles import geo
+from htprofiles.territories import TERRITORIES
+
+ALL_FIPS = sorted(t.fips for t in TERRITORIES.values())
+SVG_SHAPE = re.compile(r'aria-label="properties\.county: ([^"]*)"[^>]*? d="([^"]*)"')
+
+
+def _rings(feature: dict) -> list[list[list[float]]]:
+    geometry = feature["geometry"]
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    return [ring for polygon in polygons for ring in polygon]
+
+
+def _points(features: list[dict]) -> list[list[float]]:
+    return [point for feature in features for ring in _rings(feature) for point in ring]
+
+
+def _county_paths(code: str, projection: dict) -> dict[str, str]:
+    """Render a territory the way reports do and return each county's SVG path data."""
+    features = geo.territory_features(TERRITORIES[code].fips)
+    chart = (
+        alt.Chart(alt.Data(values=features))
+        .mark_geoshape(stroke="white")
+        .encode(color="properties.county:N")
+        .project(**projection)
+        .properties(width=400, height=300)
+    )
+    return dict(SVG_SHAPE.findall(vlc.vegalite_to_svg(chart.to_dict())))
+
+
+def _x_range(path: str) -> float:
+    xs = [float(x) for x in re.findall(r"(-?[\d.]+),-?[\d.]+", path)]
+    return max(xs) - min(xs)
+
+
+def test_registry_has_the_56_atlas_codes():
+    assert len(ALL_FIPS) == 56
+
+
+@pytest.mark.parametrize("fips", ALL_FIPS)
+def test_every_county_has_a_feature_with_closed_rings(fips):
+    features = geo.territory_features(fips)
+    assert [f["id"] for f in features] == list(geo.county_names(fips))
+    for feature in features:
+        assert feature["type"] == "Feature"
+        assert feature["properties"] == {
+            "fips": feature["id"],
+            "county": geo.county_names(fips)[feature["id"]],
+        }
+        for ring in _rings(feature):
+            assert len(ring) >= 4
+            assert ring[0] == ring[-1]
+            assert all(a != b for a, b in zip(ring, ring[1:], strict=False))
+
+
+def test_virgin_islands_counties_are_in_the_caribbean():
+    features = geo.territory_features("78")
+    assert [(f["id"], f["properties"]["county"]) for f in features] == [
+        ("78010", "St. Croix"),
+        ("78020", "St. John"),
+        ("78030", "St. Thomas"),
+    ]
+    for feature in features:
+        lons, lats = zip(*_points([feature]), strict=True)
+        assert -65.1 <= min(lons) < max(lons) <= -64.5
+        assert 17.6 <= min(lats) < max(lats) <= 18.5
+
+
+def test_alaska_is_contiguous_across_the_antimeridian():
+    lons = [lon for lon, _ in _points(geo.territory_features("02"))]
+    assert min(lons) < -180  # the western Aleutians, shifted from about +172
+    assert max(lons) - min(lons) < 60
+
+
+def test_eastern_hemisphere_territories_are_not_shifted():
+    lons = [lon for lon, _ in _points(geo.territory_features("66"))]
+    assert 144 < min(lons) < max(lons) < 146
+
+
+def test_coordinates_are_rounded_to_four_decimals():
+    assert all(round(v, 4) == v for point in _points(geo.territory_features("15")) for v in point)
+
+
+def test_zero_area_county_keeps_an_empty_feature():
+    (falls_church,) = [f for f in geo.territory_features("51") if f["id"] == "51610"]
+    assert falls_church["geometry"] == {"type": "MultiPolygon", "coordinates": []}
+
+
+def test_decoding_is_deterministic():
+    first = json.dumps(geo.territory_features("02"), sort_keys=True)
+    geo._arc.cache_clear()
+    assert json.dumps(geo.territory_features("02"), sort_keys=True) == first
+
+
+def test_unknown_fips_gives_no_features():
+    assert geo.territory_features("99") == []
+
+
+def test_map_projection_rotates_only_alaska():
+    assert geo.map_projection("AK") == {"type": "albers", "rotate": [154, 0, 0]}
+    assert geo.map_projection("VI") == {"type": "mercator"}
+    assert geo.map_projection("GU") == {"type": "mercator"}
+
+
+def test_virgin_islands_render_three_county_shapes():
+    paths = _county_paths("VI", geo.map_projection("VI"))
+    assert sorted(paths) == ["St. Croix", "St. John", "St. Thomas"]
+    for path in paths.values():
+        assert path.startswith("M") and path.count("L") >= 5
+        assert _x_range(path) > 20
+
+
+def test_alaska_aleutians_render_in_one_piece():
+    # Unrotated Mercator cuts at 180 degrees and throws the western Aleutians across the map.
+    assert _x_range(_county_paths("AK", {"type": "mercator"})["Aleutians West"]) > 350
+    assert _x_range(_county_paths("AK", geo.map_projection("AK"))["Aleutians West"]) < 200
