@@ -1,0 +1,98 @@
+"""What the template notebook calls: one line per section, each displaying published HTML.
+
+Every output is a raw ``text/html`` bundle (no ``text/plain`` repr of objects), so the executed
+notebook holds exactly what the HTML report shows, plus the report JSON under its own MIME type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from IPython.display import display
+
+from . import charts, sections
+from .content import load_territory_content
+from .data import load_dataset, slice_dataset
+from .parameters import validate_parameters
+from .profile import Profile, build_profile, package_versions
+from .sample.generate import embedded_sample_dir
+from .suppression import SuppressionRule
+from .territories import TERRITORIES
+
+REPORT_MIME = "application/vnd.htprofiles.report+json"
+
+
+def prepare(**parameters) -> Profile:
+    """Validate the parameters, read the data and territory file, and publish every table."""
+    params = validate_parameters(parameters)
+    data_dir = Path(params.data_dir) if params.data_dir else embedded_sample_dir()
+    dataset = slice_dataset(load_dataset(data_dir), params.territory)
+    content = load_territory_content(params.params_path, params.territory)
+    provenance = {
+        "parameters": params.model_dump(),
+        "inputs": dict(sorted(dataset.sources.items())),
+        "versions": package_versions(),
+    }
+    frames = {"signals": dataset.signals, "cases": dataset.cases, "victims": dataset.victims}
+    rule = SuppressionRule(params.suppression_threshold, params.suppress_zero)
+    return build_profile(frames, TERRITORIES[params.territory], params.year, params.first_year,
+                         rule, content, dataset.synthetic, provenance)
+
+
+def _show(fragment: str) -> None:
+    display({"text/html": fragment}, raw=True)
+
+
+def show_header(profile: Profile) -> None:
+    _show(sections.header(profile))
+
+
+def show_tables(profile: Profile, *names: str) -> None:
+    """Tables side by side (they wrap on narrow screens and paper)."""
+    _show('<div class="tables">' + "".join(sections.table(profile.tables[n]) for n in names)
+          + "</div>")
+
+
+def show_chart(profile: Profile, name: str) -> None:
+    """A bar chart of one published table, with its table for readers without sight of it."""
+    published = profile.tables[name]
+    svg = charts.to_svg(charts.bar_chart(published))
+    _show(sections.figure(svg, published.title, sections.describe(published))
+          + sections.table(published))
+
+
+def show_map(profile: Profile) -> None:
+    published = profile.tables["cases_by_county"]
+    svg = charts.to_svg(charts.county_map(published, profile.territory, profile.rule))
+    caption = (f"Cases reported in {profile.year} by county, where the location was known. "
+               f"Counties with fewer than {profile.rule.threshold} cases are shaded alike.")
+    _show(sections.figure(svg, caption, sections.describe(published)))
+
+
+def show_venues(profile: Profile) -> None:
+    _show(sections.venues(profile.tables["sex_trafficking_venues"])
+          + sections.venues(profile.tables["labor_trafficking_venues"]))
+
+
+def show_laws(profile: Profile) -> None:
+    _show(sections.laws(profile))
+
+
+def show_efforts(profile: Profile) -> None:
+    _show("<h3>Collaborations (coalitions, task forces, working groups)</h3>"
+          + sections.links(profile.content.collaborations)
+          + "<h3>Funding opportunities</h3>" + sections.links(profile.content.funding))
+
+
+def show_hotlines(profile: Profile) -> None:
+    _show(sections.hotlines(profile.content.hotlines))
+
+
+def show_about(profile: Profile) -> None:
+    _show(sections.about(profile))
+
+
+def publish(profile: Profile) -> None:
+    """Hand the report JSON to the renderer through the executed notebook."""
+    display({REPORT_MIME: profile.to_json()}, raw=True)
+

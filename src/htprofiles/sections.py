@@ -1,0 +1,141 @@
+"""HTML fragments of each report section, built from a ``Profile`` (published values only)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from .charts import format_value
+from .content import Hotline, Link
+from .profile import NATIONAL_HOTLINE, Profile
+from .tables import PublishedTable
+
+NONE_ON_FILE = '<p class="none">None on file.</p>'
+
+
+def header(profile: Profile) -> str:
+    """Title block: territory, HHS region, data window, and the synthetic-data notice."""
+    t = profile.territory
+    notice = (
+        '<p class="notice" role="note"><strong>Synthetic sample data.</strong> This report was '
+        "built from htprofiles' synthetic sample: its yearly totals follow published figures, "
+        "but its detail is invented. Do not cite it.</p>"
+        if profile.synthetic else ""
+    )
+    return (
+        f'<header class="title-block"><h1>{escape(t.name)}: Efforts to Combat Human '
+        f"Trafficking</h1>"
+        f'<p class="region">U.S. Department of Health and Human Services Region {t.hhs_region}</p>'
+        f"{notice}"
+        f"<p>This profile summarizes data reported to the National Human Trafficking Hotline "
+        f"to help promote collaboration and inform and enhance the response to human trafficking "
+        f"in {escape(t.name)}. Information was reported to the hotline from January "
+        f"{profile.first_year} to December {profile.year}.</p></header>"
+    )
+
+
+def table(published: PublishedTable, value_header: str = "Count") -> str:
+    """A real table with caption and header cells; withheld cells read as their mark."""
+    first = {"year": "Year", "fips": "County"}.get(published.key, "Category")
+    body = "".join(
+        f'<tr><th scope="row">{escape(_row_label(published, row))}</th>'
+        f'<td class="num">{escape(format_value(row["value"]))}</td></tr>'
+        for row in published.rows
+    )
+    return (
+        f'<table class="counts"><caption>{escape(published.title)}</caption>'
+        f'<thead><tr><th scope="col">{first}</th><th scope="col">{value_header}</th></tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _row_label(published: PublishedTable, row: dict) -> str:
+    if published.key == "fips":
+        return f"{row['county']} ({row['fips']})"
+    return str(row[published.key])
+
+
+def venues(published: PublishedTable) -> str:
+    """A top-venues table, or the reference profile's sentence when no venue may be shown."""
+    if published.note:
+        return f'<p class="venue-note">{escape(published.note)}</p>'
+    return table(published, "Cases")
+
+
+def figure(svg: str, caption: str, description: str) -> str:
+    """An inline SVG chart with a caption and a text alternative of published values."""
+    return (
+        f'<figure class="chart"><div role="img" aria-label="{escape(description)}">{svg}</div>'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
+
+
+def describe(published: PublishedTable) -> str:
+    """A one-sentence text alternative listing the published cells of a table."""
+    cells = "; ".join(
+        f"{_row_label(published, row)}: {format_value(row['value'])}" for row in published.rows
+    )
+    return f"{published.title}. {cells}."
+
+
+def laws(profile: Profile) -> str:
+    content = profile.content
+    if not content.laws:
+        return NONE_ON_FILE
+    items = "".join(
+        f"<li>{_linked(law.title, law.url)}"
+        f"{' | ' + escape(law.citation) if law.citation else ''}</li>"
+        for law in content.laws
+    )
+    note = f'<p class="note">{escape(content.laws_note)}</p>' if content.laws_note else ""
+    return f"<ul>{items}</ul>{note}"
+
+
+def links(items: tuple[Link, ...]) -> str:
+    """A list of named organisations or programmes, or "None on file"."""
+    if not items:
+        return NONE_ON_FILE
+    return "<ul>" + "".join(f"<li>{_linked(i.name, i.url)}</li>" for i in items) + "</ul>"
+
+
+def hotlines(items: tuple[Hotline, ...]) -> str:
+    """Local hotlines from the territory file, then the national hotline."""
+    local = "".join(_hotline(h) for h in items) if items else NONE_ON_FILE
+    national = _hotline(Hotline(
+        name="National Human Trafficking Hotline",
+        phone=NATIONAL_HOTLINE,
+        description=(
+            "The National Hotline serves victims and survivors of human trafficking and the "
+            "anti-trafficking community across the United States and its territories, 24/7, in "
+            "more than 200 languages. Contact the confidential hotline to report tips, seek "
+            "services, ask for help, or receive information and statistics related to human "
+            "trafficking."
+        ),
+    ))
+    return f'<h3>Local</h3>{local}<h3>National</h3>{national}'
+
+
+def _hotline(h: Hotline) -> str:
+    description = f"<p>{escape(h.description)}</p>" if h.description else ""
+    return (f'<div class="hotline"><p><strong>{escape(h.name)}</strong> '
+            f'<span class="phone">{escape(h.phone)}</span></p>{description}</div>')
+
+
+def _linked(text: str, url: str) -> str:
+    return f'<a href="{escape(url)}">{escape(text)}</a>' if url else escape(text)
+
+
+def about(profile: Profile) -> str:
+    """Parameters, input hashes and package versions: enough to rebuild and check the report."""
+    prov = profile.provenance
+    rows = [("Territory", f"{profile.territory.name} ({profile.territory.code})"),
+            ("Year", str(profile.year)),
+            ("Data window", f"{profile.first_year}-{profile.year}"),
+            ("Suppression", f"counts below {profile.rule.threshold} withheld"
+             + (", zeros withheld" if profile.rule.suppress_zero else ""))]
+    rows += [(f"Parameter {k}", str(v)) for k, v in prov.get("parameters", {}).items()]
+    rows += [(f"Input {k} (sha256)", v) for k, v in prov.get("inputs", {}).items()]
+    rows += [(f"Version of {k}", v) for k, v in prov.get("versions", {}).items()]
+    body = "".join(f'<tr><th scope="row">{escape(k)}</th><td><code>{escape(v)}</code></td></tr>'
+                   for k, v in rows)
+    return (f'<table class="about"><caption>How this report was built</caption>'
+            f"<tbody>{body}</tbody></table>")
