@@ -1,0 +1,72 @@
+"""Shared fixtures: tiny data sets written in the input format."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+COLUMNS = {
+    "signals": ["signal_id", "received_date", "territory", "method", "call_type"],
+    "cases": ["case_id", "reported_date", "territory", "county_fips", "trafficking_type",
+              "sex_venue", "labor_venue"],
+    "victims": ["victim_id", "case_id", "citizenship", "gender", "age_group"],
+}
+
+
+def write_csvs(directory: Path, tables: dict[str, list[dict]]) -> Path:
+    """Write each table as CSV with the contract's columns ("" for missing values)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, columns in COLUMNS.items():
+        with open(directory / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for row in tables.get(name, []):
+                writer.writerow({c: row.get(c, "") for c in columns})
+    return directory
+
+
+def vi_2016_records() -> dict[str, list[dict]]:
+    """VI 2016 records with the reference profile's counts, laid out differently from the sample:
+    Female 3, Male 2, Gender minorities 0; Adult 3, Minor 1; both citizenship rows below 3;
+    every venue below 3. Plus a few 2015 records and a TX case (other territory)."""
+    cases = [
+        {"case_id": "a", "reported_date": "2016-02-01", "territory": "VI", "county_fips": "78030",
+         "trafficking_type": "sex", "sex_venue": "street_based"},
+        {"case_id": "b", "reported_date": "2016-05-09", "territory": "VI", "county_fips": "78010",
+         "trafficking_type": "labor", "labor_venue": "agriculture"},
+        {"case_id": "c", "reported_date": "2016-12-31", "territory": "VI", "county_fips": "",
+         "trafficking_type": "sex_and_labor", "sex_venue": "street_based",
+         "labor_venue": "agriculture"},
+        {"case_id": "d", "reported_date": "2015-07-04", "territory": "VI", "county_fips": "78010",
+         "trafficking_type": "sex", "sex_venue": "hotel_motel"},
+        {"case_id": "t", "reported_date": "2016-07-04", "territory": "TX", "county_fips": "48201",
+         "trafficking_type": "sex", "sex_venue": "hotel_motel"},
+    ]
+    victims = [
+        {"victim_id": "1", "case_id": "a", "gender": "female", "age_group": "adult",
+         "citizenship": "foreign_national"},
+        {"victim_id": "2", "case_id": "a", "gender": "female", "age_group": "adult"},
+        {"victim_id": "3", "case_id": "b", "gender": "female", "age_group": "adult",
+         "citizenship": "us_citizen_lpr"},
+        {"victim_id": "4", "case_id": "b", "gender": "male", "age_group": "minor",
+         "citizenship": "us_citizen_lpr"},
+        {"victim_id": "5", "case_id": "c", "gender": "male"},
+        {"victim_id": "6", "case_id": "d", "gender": "female", "age_group": "adult"},
+        {"victim_id": "7", "case_id": "t", "gender": "female", "age_group": "adult"},
+    ]
+    signals = [
+        {"signal_id": f"s{i}", "received_date": "2016-03-0" + str(1 + i % 9), "territory": "VI",
+         "method": "phone", "call_type": "tip" if i < 4 else "crisis"}
+        for i in range(6)
+    ] + [
+        {"signal_id": "e1", "received_date": "2015-01-05", "territory": "VI", "method": "email",
+         "call_type": "tip"},
+    ]
+    return {"cases": cases, "victims": victims, "signals": signals}
+
+
+@pytest.fixture
+def vi_data(tmp_path) -> Path:
+    return write_csvs(tmp_path / "vi_data", vi_2016_records())
