@@ -183,11 +183,13 @@ def test_embedded_copy_is_current(sample):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_written_sample_loads(tmp_path, sample, fmt):
-    from htprofiles.data import SCHEMA, load_dataset
+    from htprofiles.data import SCHEMA, SYNTHETIC_MARKER, load_dataset
 
     write_sample(tmp_path, fmt=fmt)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.{fmt}" for name in COLUMNS)
+    expected = [f"{name}.{fmt}" for name in COLUMNS] + [SYNTHETIC_MARKER]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
     dataset = load_dataset(tmp_path)
+    assert dataset.synthetic, "reports built from sample data must say so"
     for name, frame in sample.items():
         assert tuple(SCHEMA[name]) == COLUMNS[name]
         assert len(getattr(dataset, name)) == len(frame)
@@ -197,4 +199,5 @@ def test_embedded_sample_loads(sample):
     from htprofiles.data import load_dataset
 
     dataset = load_dataset(embedded_sample_dir())
+    assert dataset.synthetic
     assert len(dataset.cases) == len(sample["cases"])

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -92,6 +92,12 @@ SCHEMA: Mapping[str, Mapping[str, Column]] = MappingProxyType({
 TABLES: tuple[str, ...] = tuple(SCHEMA)
 FORMATS = ("csv", "parquet")
 MAX_PROBLEMS = 50
+SYNTHETIC_MARKER = "SYNTHETIC.txt"
+SYNTHETIC_NOTE = (
+    "This folder holds htprofiles' synthetic sample data: yearly totals follow published\n"
+    "figures, the detail is invented. Reports built from it say so. Delete this file only\n"
+    "if the data are real.\n"
+)
 
 _TEXT = pd.StringDtype("pyarrow")
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
@@ -106,12 +112,15 @@ class Dataset:
     column is ``datetime64[us]`` and ``year`` (int64) its calendar year. Victims carry the
     ``territory`` and ``year`` of their case so they slice and count like cases.
     ``sources`` maps each table to the sha256 of the file it was read from (provenance).
+    ``synthetic`` is true for a folder marked as synthetic sample data (``SYNTHETIC_MARKER``),
+    so every report built from it, or from a slice of it, says so.
     """
 
     signals: pd.DataFrame
     cases: pd.DataFrame
     victims: pd.DataFrame
     sources: dict[str, str]
+    synthetic: bool = False
 
 
 def id_column(table: str) -> str:
@@ -194,7 +203,8 @@ def load_dataset(directory: Path | str) -> Dataset:
             _check_table(table, tables, problems)
     if problems:
         problems.raise_error(directory)
-    return _assemble({name: table for name, table in tables.items() if table is not None})
+    dataset = _assemble({name: table for name, table in tables.items() if table is not None})
+    return replace(dataset, synthetic=(directory / SYNTHETIC_MARKER).is_file())
 
 
 def slice_dataset(dataset: Dataset, territory: str) -> Dataset:
@@ -205,7 +215,7 @@ def slice_dataset(dataset: Dataset, territory: str) -> Dataset:
         return frame[frame["territory"].eq(code).to_numpy(dtype=bool)].reset_index(drop=True)
 
     return Dataset(rows(dataset.signals), rows(dataset.cases), rows(dataset.victims),
-                   dict(dataset.sources))
+                   dict(dataset.sources), dataset.synthetic)
 
 
 def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet") -> None:
@@ -228,6 +238,16 @@ def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet")
             pq.write_table(table, directory / f"{name}.parquet", compression="zstd")
         other = "parquet" if fmt == "csv" else "csv"
         (directory / f"{name}.{other}").unlink(missing_ok=True)
+    mark_synthetic(directory, dataset.synthetic)
+
+
+def mark_synthetic(directory: Path, synthetic: bool = True) -> None:
+    """Mark (or unmark) a data folder as synthetic sample data."""
+    marker = Path(directory) / SYNTHETIC_MARKER
+    if synthetic:
+        marker.write_text(SYNTHETIC_NOTE, encoding="utf-8")
+    else:
+        marker.unlink(missing_ok=True)
 
 
 def _to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:

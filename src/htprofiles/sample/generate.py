@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from ..data import mark_synthetic
 from ..errors import UsageError
 from ..geo import county_names
 from ..territories import TERRITORIES
@@ -168,6 +169,7 @@ def write_sample(directory: Path, scale: int = 1, seed: int = 2016, fmt: str = "
             frame.to_csv(path, index=False, lineterminator="\n")
         else:
             _write_parquet(frame, path)
+    mark_synthetic(directory)
 
 
 def embedded_sample_dir() -> Path:
