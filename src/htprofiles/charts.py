@@ -97,7 +97,7 @@ def county_map(table: PublishedTable, territory: Territory, rule: SuppressionRul
         .mark_geoshape(stroke="#555555", strokeWidth=0.4)
         .encode(color=alt.Color("properties.bin:O", title="Cases",
                                 scale=alt.Scale(domain=domain, scheme=MAP_SCHEME),
-                                legend=alt.Legend(orient="right")))
+                                legend=alt.Legend(orient="right", symbolType="square")))
         .project(**geo.map_projection(territory.code))
         .properties(width=WIDTH - 120, height=320)
     )

@@ -54,6 +54,7 @@ def _exporter() -> HTMLExporter:
     return HTMLExporter(
         extra_template_basedirs=[str(templates)], template_name="report",
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        exclude_anchor_links=True,
     )
 
 
