@@ -1,0 +1,146 @@
+"""The command line as users meet it: exit codes, one-line errors, untouched outputs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from htprofiles.cli import main
+
+from conftest import vi_2016_records, write_csvs
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def existing_reports(tmp_path) -> Path:
+    """An output folder holding a previous good report that a refused build must not touch."""
+    out = tmp_path / "reports"
+    (out / "2016").mkdir(parents=True)
+    (out / "2016" / "VI.html").write_text("previous good report")
+    return out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _bad_copy(tmp_path: Path, edit) -> Path:
+    """A valid small data set with one problem made by ``edit(records)``."""
+    records = vi_2016_records()
+    edit(records)
+    return write_csvs(tmp_path / "bad", records)
+
+
+def _set(table, index, column, value):
+    def edit(records):
+        records[table][index][column] = value
+    return edit
+
+
+BAD_INPUTS = {
+    "unknown code": (_set("cases", 0, "trafficking_type", "arson"),
+                     "cases.csv:2: trafficking_type:"),
+    "bad date": (_set("signals", 2, "received_date", "2016-02-30"),
+                 "signals.csv:4: received_date:"),
+    "unknown territory": (_set("signals", 0, "territory", "XX"), "signals.csv:2: territory:"),
+    "duplicate id": (_set("victims", 3, "victim_id", "1"), "victims.csv:5: victim_id:"),
+    "victim of unknown case": (_set("victims", 1, "case_id", "zzz"), "victims.csv:3: case_id:"),
+    "county outside territory": (_set("cases", 1, "county_fips", "48201"),
+                                 "cases.csv:3: county_fips:"),
+    "empty id": (_set("cases", 2, "case_id", ""), "cases.csv:4: case_id:"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
+def test_bad_input_is_refused_with_location_and_exit_2(kind, tmp_path, existing_reports, capsys):
+    edit, location = BAD_INPUTS[kind]
+    data = _bad_copy(tmp_path, edit)
+    before = _snapshot(existing_reports)
+    code = main(["build", "--data", str(data), "--out", str(existing_reports)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert location in err
+    assert "Traceback" not in err
+    assert _snapshot(existing_reports) == before
+
+
+@pytest.mark.parametrize("fixture", ["duplicate_case_id", "victim_of_unknown_case",
+                                     "county_outside_territory"])
+def test_fixture_data_sets_are_refused(fixture, existing_reports, capsys):
+    before = _snapshot(existing_reports)
+    code = main(["validate", "--data", str(FIXTURES / "bad_input" / fixture)])
+    assert code == 2
+    assert f"{fixture}/" in capsys.readouterr().err
+    assert main(["build", "--data", str(FIXTURES / "bad_input" / fixture),
+                 "--out", str(existing_reports)]) == 2
+    assert _snapshot(existing_reports) == before
+
+
+def test_missing_file_encoding_and_empty_file_are_refused(tmp_path, capsys):
+    data = write_csvs(tmp_path / "d", vi_2016_records())
+    (data / "victims.csv").unlink()
+    (data / "signals.csv").write_bytes(b"signal_id,received_date,territory,method,call_type\n"
+                                       b"s1,2016-01-01,VI,phone,t\xe9p\n")
+    (data / "cases.csv").write_text("")
+    assert main(["validate", "--data", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "victims" in err and "signals.csv:2" in err and "cases.csv:1" in err
+
+
+def test_missing_column_is_named(tmp_path, capsys):
+    data = write_csvs(tmp_path / "d", vi_2016_records())
+    text = (data / "cases.csv").read_text().replace(",labor_venue", "", 1)
+    (data / "cases.csv").write_text(text)
+    assert main(["validate", "--data", str(data)]) == 2
+    assert "cases.csv:1: labor_venue:" in capsys.readouterr().err
+
+
+def test_bad_territory_file_is_refused_before_any_report(tmp_path, existing_reports, capsys):
+    params = tmp_path / "params"
+    shutil.copytree(Path(__file__).parents[1] / "params", params)
+    (params / "territories" / "VI.yaml").write_text("code: VI\nname: U.S. Virgin Islands\n"
+                                                    "hhs_region: II\nhotlines:\n  - name: x\n")
+    before = _snapshot(existing_reports)
+    code = main(["build", "--territory", "VI", "--year", "2016", "--params", str(params),
+                 "--out", str(existing_reports)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "VI.yaml:5: hotlines.0.phone: Field required" in err
+    assert _snapshot(existing_reports) == before
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--territory", "ZZ"], "unknown territory codes: ZZ"),
+    (["--year", "1999"], "no data for years 1999"),
+    (["-p", "colour=red"], "unknown parameter 'colour'"),
+    (["-p", "suppression_threshold=many"], "expects a whole number"),
+    (["-p", "suppression_threshold=0"], "suppression_threshold"),
+])
+def test_bad_build_requests_exit_2_without_traceback(argv, message, existing_reports, capsys):
+    before = _snapshot(existing_reports)
+    assert main(["build", *argv, "--out", str(existing_reports)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert _snapshot(existing_reports) == before
+
+
+def test_territories_lists_all_56_with_fips_and_region(capsys):
+    assert main(["territories"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 57
+    assert any(line.split()[:3] == ["VI", "78", "II"] for line in lines)
+
+
+def test_validate_accepts_the_embedded_sample(capsys):
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("OK: ")
+
+
+def test_sample_data_writes_a_valid_marked_data_set(tmp_path, capsys):
+    assert main(["sample-data", str(tmp_path / "s"), "--seed", "7"]) == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        "SYNTHETIC.txt", "cases.csv", "signals.csv", "victims.csv"]
+    assert main(["validate", "--data", str(tmp_path / "s")]) == 0
