@@ -7,13 +7,8 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from htprofiles.sample.generate import (
-    COLUMNS,
-    YEARS,
-    embedded_sample_dir,
-    generate_sample,
-    write_sample,
-)
+from htprofiles.sample import embedded_sample_dir
+from htprofiles.sample.generate import COLUMNS, YEARS, generate_sample, write_sample
 from htprofiles.territories import TERRITORIES
 from htprofiles.vocab import codes
 

@@ -1,33 +1,39 @@
-"""Plan and run a batch of reports: the matrix, the per-report work folder, atomic writes.
+"""Run a batch: plan the matrix, skip what is current, build the rest in parallel, write.
 
-Data is read and validated once per batch; each report's work folder receives only its own
-territory's slice and territory file, so the notebook sees nothing else and paths in the
-executed notebook are relative and reproducible.
+Data is read and validated once per batch, and not at all when its files are unchanged since
+the last run; each report task carries only its own territory's slice. Only this process
+writes to the output folder, each file atomically.
+
+The heavy libraries (pandas, papermill, Altair) are imported only when something has to be
+built, so that a batch with nothing to do takes about a second.
 """
 
 from __future__ import annotations
 
 import ast
 import os
-import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import papermill
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from . import manifest as mf
 from .content import load_territory_content, parse_yaml, territory_file, validation_problems
-from .data import Dataset, slice_dataset, write_dataset
-from .errors import HtprofilesError, InputError, UsageError
-from .parameters import template_notebook, validate_parameters
-from .render import Artifacts, build_report
+from .errors import InputError, UsageError
+from .parameters import (
+    WORKDIR_DATA,
+    WORKDIR_PARAMS,
+    ReportJob,
+    template_notebook,
+    validate_parameters,
+)
 from .territories import TERRITORIES
 
 BATCH_FILE = "batch.yaml"
-SLICE_DIR = "data"
-PARAMS_SUBDIR = "params"
+FAILED_DIR = "_failed"
+LOG_FILE = Path("_logs") / "build.log"
 
 
 class BatchConfig(BaseModel):
@@ -53,14 +59,28 @@ class BatchConfig(BaseModel):
 
 
 @dataclass(frozen=True)
-class ReportJob:
-    territory: str
-    year: int
-    parameters: dict = field(hash=False)
+class BuildRequest:
+    """What the analyst asked for on the command line."""
 
-    @property
-    def name(self) -> str:
-        return f"{self.year}/{self.territory}"
+    data_dir: Path
+    params_dir: Path
+    out: Path
+    territories: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    overrides: tuple[str, ...] = ()
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    executor: str = "local"
+    scheduler: str | None = None
+    timeout: float | None = None
+
+
+@dataclass
+class BatchResult:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: dict = field(default_factory=dict)  # report name -> worker.Outcome
+    interrupted: bool = False
 
 
 def load_batch_config(params_dir: Path) -> BatchConfig:
@@ -75,9 +95,12 @@ def load_batch_config(params_dir: Path) -> BatchConfig:
         raise InputError(validation_problems(path, text, exc)) from None
 
 
-def notebook_defaults(template: Path | None = None) -> dict:
-    """The template's declared parameters with their default values."""
-    declared = papermill.inspect_notebook(str(template or template_notebook()))
+def notebook_defaults(template: str) -> dict:
+    """The template's declared parameters with their default values (papermill parses them)."""
+    import nbformat
+    import papermill
+
+    declared = papermill.inspect_notebook(nbformat.reads(template, as_version=4))
     return {name: ast.literal_eval(p["default"]) for name, p in declared.items()}
 
 
@@ -102,35 +125,41 @@ def coerce_override(text: str, defaults: dict) -> tuple[str, object]:
     return name, value
 
 
-def plan_jobs(config: BatchConfig, territories: Iterable[str] | None, years: Iterable[int] | None,
-              overrides: dict, data_years: set[int]) -> list[ReportJob]:
-    """Every report of the run, validated before any is built."""
-    territories = list(territories or config.territories)
-    years = list(years or config.years)
+def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
+              overrides: dict, data_years: Iterable[int], defaults: dict) -> list[ReportJob]:
+    """Every report of the run, each with validated parameters, before any is built."""
+    territories = list(territories) or list(config.territories)
+    years = list(years) or list(config.years)
     unknown = [t for t in territories if t not in TERRITORIES]
     if unknown:
         raise UsageError(f"unknown territory codes: {' '.join(unknown)}")
+    data_years = sorted(set(data_years))
     missing = [y for y in years if y not in data_years]
     if missing:
+        covered = f"{data_years[0]}-{data_years[-1]}" if data_years else "no year"
         raise UsageError(f"no data for years {' '.join(map(str, missing))}; the data cover "
-                         f"{min(data_years, default='-')}-{max(data_years, default='-')}")
-    shared = notebook_defaults() | config.parameters | overrides
+                         f"{covered}")
+    shared = defaults | config.parameters | overrides
     jobs = []
     for year in sorted(set(years)):
         for territory in sorted(set(territories)):
-            values = shared | {"territory": territory, "year": year, "data_dir": SLICE_DIR,
-                               "params_dir": PARAMS_SUBDIR}
+            values = shared | {"territory": territory, "year": year,
+                               "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
             validate_parameters(values)
             jobs.append(ReportJob(territory, year, values))
     return jobs
 
 
-def prepare_workdir(workdir: Path, dataset: Dataset, territory: str, params_dir: Path) -> None:
-    """Lay out what one report's kernel may read: its data slice and its territory file."""
-    write_dataset(slice_dataset(dataset, territory), workdir / SLICE_DIR)
-    target = territory_file(workdir / PARAMS_SUBDIR, territory)
-    target.parent.mkdir(parents=True)
-    shutil.copyfile(territory_file(params_dir, territory), target)
+def check_territory_files(params_dir: Path, codes: Iterable[str]) -> None:
+    """Validate every territory file a batch needs before any report runs."""
+    problems = []
+    for code in codes:
+        try:
+            load_territory_content(params_dir, code)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -154,57 +183,179 @@ def _umask() -> int:
     return mask
 
 
-def write_artifacts(out: Path, job: ReportJob, artifacts: Artifacts) -> list[Path]:
-    base = out / str(job.year) / job.territory
-    paths = [base.with_suffix(".html"), base.with_suffix(".json"), base.with_suffix(".ipynb")]
-    for path, data in zip(paths, (artifacts.html, artifacts.json, artifacts.notebook)):
-        write_atomic(path, data)
-    return paths
+class _Inputs:
+    """The batch's data and template facts, recomputed only when their files changed."""
+
+    def __init__(self, data_dir: Path, template: str, previous: dict):
+        self.data_dir = data_dir
+        self.template = template
+        self.file_hashes = mf.data_file_hashes(data_dir)
+        self.template_hash = mf.sha256(template.encode())
+        self._dataset = None
+        recorded = previous.get("data", {})
+        if self.file_hashes and recorded.get("files") == self.file_hashes:
+            self.slices, self.years = recorded["slices"], recorded["years"]
+            self.synthetic = recorded["synthetic"]
+        else:
+            self._load()
+        recorded = previous.get("template", {})
+        self.defaults = (recorded["defaults"] if recorded.get("sha256") == self.template_hash
+                         else notebook_defaults(template))
+
+    def _load(self) -> None:
+        from .data import fingerprint, load_dataset, slice_dataset
+
+        self._dataset = load_dataset(self.data_dir)
+        self.slices = {code: fingerprint(slice_dataset(self._dataset, code))
+                       for code in TERRITORIES}
+        self.years = sorted(set(self._dataset.cases["year"]) | set(self._dataset.signals["year"]))
+        self.synthetic = self._dataset.synthetic
+
+    def slice(self, territory: str):
+        from .data import slice_dataset
+
+        if self._dataset is None:
+            self._load()
+        return slice_dataset(self._dataset, territory)
+
+    def record(self) -> dict:
+        return {"data": {"files": self.file_hashes, "slices": self.slices, "years": self.years,
+                         "synthetic": self.synthetic},
+                "template": {"sha256": self.template_hash, "defaults": self.defaults}}
 
 
-@dataclass
-class BatchResult:
-    written: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
+def run_build(request: BuildRequest, progress: Callable[[int, int], object] | None = None
+              ) -> BatchResult:
+    """Build every report of the request that is not already current; write the index.
 
+    ``progress(total, skipped)`` may return a callback called with each finished ``Outcome``.
+    """
+    config = load_batch_config(request.params_dir)
+    previous = mf.load_manifest(request.out)
+    inputs = _Inputs(request.data_dir, template_notebook().read_text(encoding="utf-8"), previous)
+    overrides = dict(coerce_override(p, inputs.defaults) for p in request.overrides)
+    jobs = plan_jobs(config, request.territories, request.years, overrides, inputs.years,
+                     inputs.defaults)
+    codes = sorted({job.territory for job in jobs})
+    check_territory_files(request.params_dir, codes)
+    territory_files = {c: territory_file(request.params_dir, c).read_bytes() for c in codes}
+    package, versions = mf.package_fingerprint(), mf.dependency_versions()
 
-def run_job(job: ReportJob, dataset: Dataset, params_dir: Path, out: Path) -> Artifacts:
-    """Build one report in a throw-away work folder; keep its notebook if it fails."""
-    with tempfile.TemporaryDirectory(prefix="htprofiles-") as tmp:
-        workdir = Path(tmp)
-        prepare_workdir(workdir, dataset, job.territory, params_dir)
-        try:
-            return build_report(job.parameters, workdir)
-        except HtprofilesError:
-            failed = workdir / "executed.ipynb"
-            if failed.exists():
-                write_atomic(out / "_failed" / f"{job.year}-{job.territory}.ipynb",
-                             failed.read_bytes())
-            raise
-
-
-def run_batch(jobs: list[ReportJob], dataset: Dataset, params_dir: Path, out: Path,
-              progress=None) -> BatchResult:
-    """Build each report in turn; a failure is recorded and the others go on."""
-    result = BatchResult()
+    records, todo, result = {}, [], BatchResult()
     for job in jobs:
-        try:
-            write_artifacts(out, job, run_job(job, dataset, params_dir, out))
-            result.written.append(job.name)
-        except HtprofilesError as exc:
-            result.failed[job.name] = str(exc)
-        if progress:
-            progress(job)
+        job_inputs = mf.report_inputs(job.parameters, inputs.template, package,
+                                      inputs.slices[job.territory],
+                                      territory_files[job.territory], versions)
+        key = mf.report_key(job_inputs)
+        old = previous["reports"].get(job.name)
+        if not request.force and mf.is_current(old, key, request.out):
+            records[job.name] = old
+            result.unchanged.append(job.name)
+        else:
+            records[job.name] = {"territory": job.territory, "year": job.year, "key": key,
+                                 "inputs": job_inputs, "status": "pending"}
+            todo.append(job)
+
+    on_done = progress(len(jobs), len(result.unchanged)) if progress else None
+    if todo:
+        _run(request, todo, inputs, territory_files, records, result, on_done)
+    records = {name: _settle(record, previous["reports"].get(name))
+               for name, record in records.items()}
+    _write_run_files(request.out, previous, records, inputs, jobs, package)
     return result
 
 
-def check_territory_files(params_dir: Path, codes: Iterable[str]) -> None:
-    """Validate every territory file a batch needs before any report runs."""
-    problems = []
-    for code in codes:
+def _run(request: BuildRequest, todo: list[ReportJob], inputs: _Inputs, territory_files: dict,
+         records: dict, result: BatchResult, on_done) -> None:
+    """Submit the reports to the executor and write each one as it comes back."""
+    from concurrent.futures import as_completed
+
+    from .executors import get_executor
+    from .worker import ReportTask, run_task
+
+    log_lines = []
+    with get_executor(request.executor)(request.jobs, request.scheduler) as pool:
+        futures = [pool.submit(run_task, ReportTask(job, inputs.template,
+                                                    inputs.slice(job.territory),
+                                                    territory_files[job.territory],
+                                                    request.timeout))
+                   for job in todo]
         try:
-            load_territory_content(params_dir, code)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+            for future in as_completed(futures):
+                outcome = future.result()
+                records[outcome.job.name] |= _store(request.out, outcome, result)
+                log_lines.append(_log_line(outcome))
+                if on_done:
+                    on_done(outcome)
+        except KeyboardInterrupt:
+            result.interrupted = True
+            for future in futures:
+                future.cancel()
+    write_atomic(request.out / LOG_FILE, "".join(log_lines).encode())
+
+
+def _store(out: Path, outcome, result: BatchResult) -> dict:
+    """Write a finished report, or keep its failed notebook; return its manifest fields."""
+    job = outcome.job
+    if outcome.artifacts is None:
+        result.failed[job.name] = outcome
+        if outcome.failed_notebook:
+            write_atomic(failed_notebook_path(out, job), outcome.failed_notebook)
+        return {"status": "failed", "error": outcome.error}
+    paths = mf.report_paths(out, job.year, job.territory)
+    files = {"html": outcome.artifacts.html, "json": outcome.artifacts.json,
+             "notebook": outcome.artifacts.notebook}
+    for kind, data in files.items():
+        write_atomic(paths[kind], data)
+    failed_notebook_path(out, job).unlink(missing_ok=True)
+    result.written.append(job.name)
+    return {"status": "written", "error": None,
+            "sizes": {kind: len(data) for kind, data in files.items()},
+            "sha256": {kind: mf.sha256(data) for kind, data in files.items()},
+            "headline": _headline(outcome.artifacts.report, job.year)}
+
+
+def failed_notebook_path(out: Path, job: ReportJob) -> Path:
+    return out / FAILED_DIR / f"{job.year}-{job.territory}.ipynb"
+
+
+def _headline(report: dict, year: int) -> dict:
+    """The report's own published cells for its year: the index shows nothing else."""
+    tables = report["tables"]
+    return {kind: next(row["value"] for row in tables[f"{kind}_by_year"] if row["year"] == year)
+            for kind in ("cases", "signals")}
+
+
+def _settle(record: dict, old: dict | None) -> dict | None:
+    """The manifest entry after the run: a failed report keeps its previous good files."""
+    if record["status"] == "pending":  # cancelled by Ctrl-C
+        return old
+    if record["status"] == "failed" and old and "sha256" in old:
+        return {**old, "status": "stale", "error": record["error"]}
+    return record
+
+
+def _write_run_files(out: Path, previous: dict, records: dict, inputs: _Inputs,
+                     jobs: list[ReportJob], package: str) -> None:
+    """The manifest (every report built into ``out``) and the index of this run's matrix."""
+    rows = [{"territory": job.territory, "year": job.year,
+             "headline": (records.get(job.name) or {}).get("headline"),
+             "status": (records.get(job.name) or {}).get("status", "failed")} for job in jobs]
+    suppression = {"threshold": jobs[0].parameters["suppression_threshold"],
+                   "suppress_zero": jobs[0].parameters["suppress_zero"]}
+    index_key = mf.sha256(mf.canonical([rows, suppression, inputs.synthetic, package]))
+    if previous.get("index") != index_key or not (out / "index.html").is_file():
+        from .index import render_index
+
+        write_atomic(out / "index.html", render_index(rows, suppression, inputs.synthetic).encode())
+    reports = previous["reports"] | {k: v for k, v in records.items() if v}
+    manifest = {"format": mf.FORMAT_VERSION, **inputs.record(), "index": index_key,
+                "reports": dict(sorted(reports.items()))}
+    write_atomic(out / mf.MANIFEST, mf.manifest_bytes(manifest))
+
+
+def _log_line(outcome) -> str:
+    status = "written" if outcome.artifacts else f"FAILED {outcome.error}"
+    lines = [f"{outcome.job.name} {status} ({outcome.seconds:.1f} s)\n"]
+    lines += [f"  {message}\n" for message in outcome.messages]
+    return "".join(lines)

@@ -14,10 +14,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import batch
-from .data import load_dataset
 from .errors import HtprofilesError
 from .parameters import default_params_dir
-from .sample.generate import embedded_sample_dir, write_sample
+from .sample import embedded_sample_dir
 from .territories import TERRITORIES
 
 DEFAULT_OUT = Path("reports")
@@ -27,29 +26,67 @@ def _data_dir(args) -> Path:
     return Path(args.data) if args.data else embedded_sample_dir()
 
 
+
 def _params_dir(args) -> Path:
     return Path(args.params) if args.params else default_params_dir()
 
 
 def cmd_build(args) -> int:
-    params_dir = _params_dir(args)
-    config = batch.load_batch_config(params_dir)
-    defaults = batch.notebook_defaults()
-    overrides = dict(batch.coerce_override(p, defaults) for p in args.parameter)
-    dataset = load_dataset(_data_dir(args))
-    data_years = set(dataset.cases["year"]) | set(dataset.signals["year"])
-    jobs = batch.plan_jobs(config, args.territory, args.year, overrides, data_years)
-    batch.check_territory_files(params_dir, sorted({job.territory for job in jobs}))
-    out = Path(args.out)
-    with tqdm(total=len(jobs), unit="report", disable=None) as bar:
-        result = batch.run_batch(jobs, dataset, params_dir, out, progress=lambda _: bar.update())
-    print(f"{len(result.written)} written, {len(result.failed)} failed, into {out}/")
-    for name, reason in sorted(result.failed.items()):
-        print(f"FAILED {name}: {reason}", file=sys.stderr)
+    request = batch.BuildRequest(
+        data_dir=_data_dir(args), params_dir=_params_dir(args), out=Path(args.out),
+        territories=tuple(args.territory or ()), years=tuple(args.year or ()),
+        overrides=tuple(args.parameter), jobs=args.jobs, force=args.force,
+        executor="dask" if args.scheduler else "local", scheduler=args.scheduler,
+        timeout=args.timeout,
+    )
+    with _ProgressBar() as progress:
+        result = batch.run_build(request, progress)
+    _summarise(result, request.out)
+    if result.interrupted:
+        return 130
     return 1 if result.failed else 0
 
 
+class _ProgressBar:
+    """One bar for the batch: reports done, failed, skipped, time left."""
+
+    def __enter__(self):
+        self.bar = None
+        return self
+
+    def __call__(self, total: int, skipped: int):
+        self.bar = tqdm(total=total, initial=skipped, unit="report", disable=None,
+                        dynamic_ncols=True)
+        self.counts = {"failed": 0, "skipped": skipped}
+        self.bar.set_postfix(self.counts)
+
+        def done(outcome) -> None:
+            if outcome.artifacts is None:
+                self.counts["failed"] += 1
+                self.bar.set_postfix(self.counts)
+            self.bar.update()
+        return done
+
+    def __exit__(self, *exc_info) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _summarise(result: batch.BatchResult, out: Path) -> None:
+    print(f"{len(result.written)} written, {len(result.unchanged)} unchanged, "
+          f"{len(result.failed)} failed, into {out}/ (see {out / 'index.html'})")
+    for name, outcome in sorted(result.failed.items()):
+        where = f" (notebook: {out / batch.FAILED_DIR / name.replace('/', '-')}.ipynb)" \
+            if outcome.failed_notebook else ""
+        print(f"FAILED {name}: {outcome.error}{where}", file=sys.stderr)
+    if result.interrupted:
+        print("interrupted: finished reports were written, the others kept their previous "
+              "version", file=sys.stderr)
+
+
 def cmd_validate(args) -> int:
+    from .data import load_dataset
+
     dataset = load_dataset(_data_dir(args))
     batch.check_territory_files(_params_dir(args), TERRITORIES)
     print(f"OK: {len(dataset.signals):,} signals, {len(dataset.cases):,} cases, "
@@ -65,6 +102,8 @@ def cmd_territories(args) -> int:
 
 
 def cmd_sample_data(args) -> int:
+    from .sample.generate import write_sample
+
     write_sample(Path(args.directory), scale=args.scale, seed=args.seed)
     print(f"synthetic sample (scale {args.scale}, seed {args.seed}) written to {args.directory}")
     return 0
@@ -90,6 +129,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR")
     build.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
                        help="override a notebook parameter for every report")
+    build.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                       help="reports built at once (default: the number of cores)")
+    build.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
+    build.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on an existing Dask scheduler, e.g. tcp://127.0.0.1:8786")
+    build.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="fail a report that runs longer than this")
     build.set_defaults(run=cmd_build)
 
     validate = commands.add_parser("validate", parents=[data_opts], help="check the inputs")

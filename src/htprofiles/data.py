@@ -218,6 +218,19 @@ def slice_dataset(dataset: Dataset, territory: str) -> Dataset:
                    dict(dataset.sources), dataset.synthetic)
 
 
+def fingerprint(dataset: Dataset) -> str:
+    """A content hash of a data set's rows (the same whether read from CSV or Parquet).
+
+    Used as a report's data-slice key: a change to one territory's rows rebuilds only it.
+    """
+    digest = hashlib.sha256(f"synthetic={dataset.synthetic}".encode())
+    for name in TABLES:
+        frame = getattr(dataset, name)
+        digest.update(f"{name}:{','.join(frame.columns)}:{len(frame)}".encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
 def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet") -> None:
     """Write the three tables with exactly the contract columns, readable by ``load_dataset``.
 

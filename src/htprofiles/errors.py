@@ -29,7 +29,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else f"{self.file}"
-        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        column = f" {self.column}:" if self.column else ""
+        return f"{where}:{column} {self.message}"
 
 
 class InputError(HtprofilesError):
@@ -44,3 +45,10 @@ class InputError(HtprofilesError):
 
 class ReportError(HtprofilesError):
     """A report that could not be built (failed cell, failed audit, dead kernel)."""
+
+
+class DisclosureError(ReportError):
+    """A report that could let a reader work out a withheld count; it is not written.
+
+    The message names cells, never their values.
+    """

@@ -15,7 +15,7 @@ from .content import load_territory_content
 from .data import load_dataset, slice_dataset
 from .parameters import validate_parameters
 from .profile import Profile, build_profile, package_versions
-from .sample.generate import embedded_sample_dir
+from .sample import embedded_sample_dir
 from .suppression import SuppressionRule
 from .territories import TERRITORIES
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import UsageError
 from .territories import TERRITORIES
+
+WORKDIR_DATA = "data"
+WORKDIR_PARAMS = "params"
+"""Where a batch report's kernel finds its data slice and territory file, relative to its
+work folder: relative paths keep the executed notebook free of absolute paths."""
 
 
 def project_root() -> Path:
@@ -58,3 +64,16 @@ def validate_parameters(values: dict) -> ReportParameters:
             f"{'.'.join(map(str, e['loc'])) or 'parameters'}: {e['msg']}" for e in exc.errors()
         )
         raise UsageError(f"invalid report parameters: {problems}") from None
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One territory x year of a batch, with its full, validated parameters."""
+
+    territory: str
+    year: int
+    parameters: dict = field(hash=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return f"{self.year}/{self.territory}"

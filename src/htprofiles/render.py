@@ -1,12 +1,14 @@
 """The edge that runs kernels: execute the template with papermill, export HTML with nbconvert.
 
-``build_report(parameters, workdir)`` returns the report's three artifacts as bytes; it writes
-only inside ``workdir``. Where the artifacts go is the caller's business.
+``build_report`` returns a report's three artifacts as bytes and writes only inside its work
+folder; where the artifacts go is the caller's business.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -17,14 +19,18 @@ import papermill
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
+from .engine import KERNEL_ARGUMENTS, KERNEL_NAME, WarmKernel
 from .errors import ReportError
 from .notebook import REPORT_MIME
-from .parameters import template_notebook
+
+EXECUTED = "executed.ipynb"
+INJECTED_CELL_ID = "injected-parameters"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Artifacts:
-    """The three files of one report."""
+    """The three files of one report, and its JSON as data for the batch's index."""
 
     html: bytes
     json: bytes
@@ -32,20 +38,57 @@ class Artifacts:
     report: dict
 
 
-def execute(parameters: dict, workdir: Path, template: Path | None = None) -> nbformat.NotebookNode:
-    """Run the template in a fresh kernel whose working folder is ``workdir``.
+class CellError(ReportError):
+    """A template cell raised; carries which cell, so the summary can point at it."""
 
-    The executed notebook is kept at ``workdir/executed.ipynb`` even when a cell fails, so the
-    caller can keep it for debugging.
+    def __init__(self, cell: int | None, ename: str, evalue: str):
+        self.cell, self.ename, self.evalue = cell, ename, evalue
+        super().__init__(f"cell {cell} failed: {ename}: {evalue}")
+
+
+def execute(template: nbformat.NotebookNode, parameters: dict, workdir: Path,
+            kernel: WarmKernel | None = None, timeout: float | None = None
+            ) -> nbformat.NotebookNode:
+    """Run the template with papermill in ``workdir``: in a fresh kernel, or a reset warm one.
+
+    ``timeout`` bounds the whole report (seconds), not each cell. The executed notebook is
+    kept at ``workdir/executed.ipynb`` even when a cell fails.
     """
-    output = workdir / "executed.ipynb"
+    engine_args = ({"km": kernel.reset(workdir)} if kernel
+                   else {"cwd": str(workdir), "extra_arguments": KERNEL_ARGUMENTS})
+    if timeout:
+        deadline = time.monotonic() + timeout
+        engine_args["timeout_func"] = lambda cell: max(deadline - time.monotonic(), 0.01)
     try:
-        return papermill.execute_notebook(
-            str(template or template_notebook()), str(output), parameters=parameters,
-            cwd=str(workdir), progress_bar=False, log_output=False, kernel_name="python3",
+        notebook = papermill.execute_notebook(
+            template, str(workdir / EXECUTED), parameters=parameters, kernel_name=KERNEL_NAME,
+            progress_bar=False, log_output=False, record_timing=False,
+            request_save_on_cell_execute=False, **engine_args,
         )
     except PapermillExecutionError as exc:
-        raise ReportError(f"cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}") from None
+        raise CellError(exc.exec_count, exc.ename, exc.evalue) from None
+    return normalize(notebook)
+
+
+def normalize(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what differs between runs of the same inputs: times, paths, random ids, streams.
+
+    Streams (warnings, prints) are logged rather than kept: the executed notebook holds
+    nothing the HTML report does not show.
+    """
+    notebook.metadata["papermill"] = {"parameters": notebook.metadata["papermill"]["parameters"]}
+    for cell in notebook.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = INJECTED_CELL_ID
+        if cell.cell_type == "code":
+            for output in cell.outputs:
+                if output.output_type == "stream":
+                    log.warning("cell %s wrote to %s: %s", cell.execution_count, output.name,
+                                output.text.strip())
+            cell.outputs = [o for o in cell.outputs if o.output_type != "stream"]
+    return notebook
 
 
 @cache
@@ -74,14 +117,14 @@ def export_html(notebook: nbformat.NotebookNode, report: dict) -> str:
     return html
 
 
-def build_report(parameters: dict, workdir: Path, template: Path | None = None) -> Artifacts:
-    """Execute, then export: the one function every executor runs for a report."""
-    notebook = execute(parameters, workdir, template)
+def build_report(template: nbformat.NotebookNode, parameters: dict, workdir: Path,
+                 kernel: WarmKernel | None = None, timeout: float | None = None) -> Artifacts:
+    """Execute, then export: the pipeline every executor runs for one report."""
+    notebook = execute(template, parameters, workdir, kernel, timeout)
     report = report_json(notebook)
-    html = export_html(notebook, report)
     return Artifacts(
-        html=html.encode(),
+        html=export_html(notebook, report).encode(),
         json=(json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode(),
-        notebook=nbformat.writes(notebook).encode(),
+        notebook=(nbformat.writes(notebook) + "\n").encode(),
         report=report,
     )

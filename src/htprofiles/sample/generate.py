@@ -172,11 +172,6 @@ def write_sample(directory: Path, scale: int = 1, seed: int = 2016, fmt: str = "
     mark_synthetic(directory)
 
 
-def embedded_sample_dir() -> Path:
-    """The directory of the shipped sample (Parquet), which ``build`` uses by default."""
-    return Path(str(resources.files("htprofiles.sample").joinpath("data")))
-
-
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write compactly: sequential ids delta-encode to almost nothing, codes dictionary-encode."""
     ids = [column for column in frame.columns if column.endswith("_id")]

@@ -1,0 +1,106 @@
+"""Kernels for executing reports: a fresh one per report (plain papermill), or a warm one.
+
+A warm kernel is started once per worker process, has already imported pandas, Altair,
+vl-convert and htprofiles and drawn one chart, and is reset to a clean namespace and execution
+count before each report. Reports from either kernel are byte-identical (a test proves it);
+the warm one only skips the start-up and import costs a fresh kernel pays every time.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing.util
+import threading
+from pathlib import Path
+
+from jupyter_client import KernelManager
+
+KERNEL_NAME = "python3"
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
+"""Keep start-up warnings out of the terminal; no history database shared by kernels."""
+STARTUP_TIMEOUT = 60
+
+_WARM_UP = """
+import altair, pandas, vl_convert
+from htprofiles import charts, notebook
+vl_convert.vegalite_to_svg(altair.Chart(altair.Data(values=[{"a": 1}])).mark_bar()
+                           .encode(x="a:Q").to_dict())
+"""
+_RESET = """
+import os as _os
+_os.chdir({workdir!r})
+get_ipython().reset(new_session=False)
+get_ipython().execution_count = 1
+"""
+
+log = logging.getLogger(__name__)
+
+
+class KernelFailure(RuntimeError):
+    """The warm kernel could not be started or reset."""
+
+
+class WarmKernel:
+    """A kernel this process owns and reuses; shut down when the process exits."""
+
+    def __init__(self, kernel_name: str = KERNEL_NAME, startup_timeout: float = STARTUP_TIMEOUT):
+        self.kernel_name = kernel_name
+        self.startup_timeout = startup_timeout
+        self.manager: KernelManager | None = None
+
+    def ensure_started(self) -> KernelManager:
+        """Start (or restart after a death) and warm up the kernel."""
+        if self.manager is None or not self.manager.is_alive():
+            self.shutdown()
+            self.manager = KernelManager(kernel_name=self.kernel_name)
+            self.manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
+            self._run(_WARM_UP, wait_for_ready=True)
+        return self.manager
+
+    def reset(self, workdir: Path) -> KernelManager:
+        """A clean namespace, execution count 1 and ``workdir`` as the working folder."""
+        manager = self.ensure_started()
+        self._run(_RESET.format(workdir=str(workdir)))
+        return manager
+
+    def shutdown(self) -> None:
+        """Stop the kernel if this object started one; safe to call twice."""
+        if self.manager is not None:
+            try:
+                self.manager.shutdown_kernel(now=True)
+            finally:
+                self.manager = None
+
+    def _run(self, code: str, wait_for_ready: bool = False) -> None:
+        """Run set-up code silently (no output, no execution count) on a client of our own."""
+        client = self.manager.client()
+        client.start_channels()
+        try:
+            if wait_for_ready:
+                client.wait_for_ready(timeout=self.startup_timeout)
+            reply = client.execute_interactive(code, silent=True, store_history=False,
+                                               timeout=self.startup_timeout)
+        finally:
+            client.stop_channels()
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise KernelFailure(f"kernel set-up failed: {content.get('ename')}: "
+                                f"{content.get('evalue')}")
+
+
+_kernels: dict[int, WarmKernel] = {}
+_kernels_lock = threading.Lock()
+
+
+def worker_kernel() -> WarmKernel:
+    """The warm kernel of the calling thread (Dask runs several task threads per process).
+
+    Kernels are shut down by multiprocessing's exit handlers, which run in pool and Dask
+    worker processes as well as in the main process.
+    """
+    with _kernels_lock:
+        kernel = _kernels.get(threading.get_ident())
+        if kernel is None:
+            kernel = _kernels[threading.get_ident()] = WarmKernel()
+            multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)
+        return kernel

@@ -1,0 +1,59 @@
+"""Executors: where reports run. One contract, looked up by name.
+
+An executor is a context manager yielding an object with the ``concurrent.futures.Executor``
+``submit(fn, *args)`` method, whose futures work with ``concurrent.futures.as_completed``.
+``fn`` and its arguments are pickled to a worker; results come back to the caller, which
+alone writes to disk. Leaving the context shuts the workers (and their kernels) down.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+
+from .errors import UsageError
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the batch, which cancels what is pending and shuts them down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
+    """Worker processes on this machine, each keeping one warm kernel."""
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                               initializer=_ignore_interrupts)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def dask_cluster(jobs: int, address: str | None = None) -> Iterator[Executor]:
+    """An existing Dask distributed scheduler at ``address`` (tcp://HOST:PORT)."""
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout=10, set_as_default=False)
+    except OSError as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+
+
+EXECUTORS: dict[str, Callable[..., contextmanager]] = {"local": local_pool, "dask": dask_cluster}
+
+
+def get_executor(name: str) -> Callable:
+    try:
+        return EXECUTORS[name]
+    except KeyError:
+        raise UsageError(f"unknown executor {name!r}; known: {', '.join(EXECUTORS)}") from None

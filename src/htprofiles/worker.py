@@ -1,0 +1,106 @@
+"""The per-report function every executor runs, in a worker process or on a Dask worker.
+
+A ``ReportTask`` carries everything a report needs (template, parameters, data slice,
+territory file), so workers need no shared disk; an ``Outcome`` carries everything back.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .content import territory_file
+from .data import Dataset, write_dataset
+from .engine import worker_kernel
+from .errors import HtprofilesError
+from .parameters import WORKDIR_DATA, WORKDIR_PARAMS, ReportJob
+from .render import EXECUTED, Artifacts, CellError, build_report
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    job: ReportJob
+    template: str
+    data: Dataset
+    territory_yaml: bytes
+    timeout: float | None = None
+    warm: bool = True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came back: artifacts, or why it failed (and the failed notebook, if any)."""
+
+    job: ReportJob
+    artifacts: Artifacts | None = None
+    error: str | None = None
+    failed_cell: int | None = None
+    failed_notebook: bytes | None = None
+    messages: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+def prepare_workdir(workdir: Path, task: ReportTask) -> None:
+    """Lay out what one report's kernel may read: its data slice and its territory file."""
+    write_dataset(task.data, workdir / WORKDIR_DATA)
+    target = territory_file(workdir / WORKDIR_PARAMS, task.job.territory)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(task.territory_yaml)
+
+
+def run_task(task: ReportTask) -> Outcome:
+    """Build one report in a throw-away work folder; never raises for a failed report."""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="htprofiles-") as tmp, _captured() as messages:
+        workdir = Path(tmp)
+        prepare_workdir(workdir, task)
+        kernel = worker_kernel() if task.warm else None
+        template = nbformat.reads(task.template, as_version=4)
+        try:
+            artifacts = build_report(template, task.job.parameters, workdir, kernel, task.timeout)
+            return Outcome(task.job, artifacts, messages=tuple(messages),
+                           seconds=time.monotonic() - started)
+        except Exception as exc:  # one failed report must not stop the batch
+            if kernel is not None and not isinstance(exc, CellError):
+                kernel.shutdown()  # dead, timed out or confused: start afresh next time
+            failed = workdir / EXECUTED
+            return Outcome(
+                task.job, error=_reason(exc), failed_cell=getattr(exc, "cell", None),
+                failed_notebook=failed.read_bytes() if failed.exists() else None,
+                messages=tuple(messages), seconds=time.monotonic() - started,
+            )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, HtprofilesError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, messages: list[str]):
+        super().__init__(logging.INFO)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured() -> Iterator[list[str]]:
+    """Collect this task's log records (what the notebook printed), to travel back with it."""
+    messages: list[str] = []
+    handler = _ListHandler(messages)
+    logger = logging.getLogger("htprofiles")
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
