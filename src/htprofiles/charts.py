@@ -12,13 +12,17 @@ import altair as alt
 import vl_convert
 
 from . import geo
-from .suppression import SuppressionRule, is_withheld
+from .suppression import SuppressionRule, is_complementary, is_withheld
 from .tables import PublishedTable
 from .territories import Territory
 
 PALETTE = "#1f5f8b"
 """One dark blue for bars: readable in print and for every kind of colour vision."""
-MAP_SCHEME = "orangered"
+MAP_COLOURS = ("#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000")
+"""ColorBrewer OrRd: small counts, then one colour per bin of published counts."""
+NO_CASES = "#ffffff"
+PROTECTING = "#bdbdbd"
+"""Counties withheld to protect others: grey, outside the scale of counts."""
 WIDTH = 520
 
 
@@ -68,35 +72,54 @@ def map_bins(rule: SuppressionRule) -> list[tuple[int, str]]:
     """Colour bins (lower bound, label) that never separate values below the threshold."""
     t = rule.threshold
     edges = [t] + [e for e in (10, 25, 50, 100, 250) if e > t]
-    bins = [(lo, f"{lo:,}-{hi - 1:,}") for lo, hi in zip(edges, edges[1:])]
+    bins = [(lo, f"{lo:,}-{hi - 1:,}") for lo, hi in zip(edges, edges[1:], strict=False)]
     return bins + [(edges[-1], f"{edges[-1]:,} or more")]
 
 
+def _withheld_labels(rule: SuppressionRule) -> tuple[str, str]:
+    """Legend entries of the two marks: small counts, and counts withheld to protect them."""
+    return f"fewer than {rule.threshold}", f"withheld ({rule.threshold} or more)"
+
+
 def _bin_label(value, rule: SuppressionRule, bins: list[tuple[int, str]]) -> str:
+    """A county's legend entry from its published cell alone."""
+    small, protecting = _withheld_labels(rule)
     if is_withheld(value):
-        return f"fewer than {rule.threshold}"
+        return protecting if is_complementary(value) else small
     if value == 0:
         return "none"
     return [label for lo, label in bins if value >= lo][-1]
 
 
+def _legend(rule: SuppressionRule, bins: list[tuple[int, str]],
+            shown: set[str]) -> tuple[list[str], list[str]]:
+    """Legend entries and their colours: every bin, and "none" and the complementary mark only
+    when they can appear, so a colour never depends on the data."""
+    small, protecting = _withheld_labels(rule)
+    entries = [("none", NO_CASES)] if not rule.suppress_zero else []
+    entries += [(small, MAP_COLOURS[0])]
+    entries += [(label, colour) for (_, label), colour in zip(bins, MAP_COLOURS[1:], strict=False)]
+    entries += [(protecting, PROTECTING)] if protecting in shown else []
+    return [label for label, _ in entries], [colour for _, colour in entries]
+
+
 def county_map(table: PublishedTable, territory: Territory, rule: SuppressionRule) -> alt.Chart:
-    """Counties coloured by the bin of their published count; the legend lists every bin."""
+    """Counties coloured by the bin of their published cell; every withheld county with the
+    same mark looks alike, whatever count lies behind it."""
     bins = map_bins(rule)
     bin_of = {row["fips"]: _bin_label(row["value"], rule, bins) for row in table.rows}
     features = [
-        {**f, "properties": {**f["properties"], "bin": bin_of.get(f["id"], "none")}}
+        {**f, "properties": {**f["properties"], "bin": bin_of[f["id"]]}}
         for f in geo.territory_features(territory.fips)
     ]
-    domain = ([] if rule.suppress_zero else ["none"]) + [f"fewer than {rule.threshold}"]
-    domain += [label for _, label in bins]
+    domain, colours = _legend(rule, bins, set(bin_of.values()))
     data = alt.Data(values={"type": "FeatureCollection", "features": features},
                     format=alt.DataFormat(property="features", type="json"))
     return (
         alt.Chart(data, title=table.title)
         .mark_geoshape(stroke="#555555", strokeWidth=0.4)
         .encode(color=alt.Color("properties.bin:O", title="Cases",
-                                scale=alt.Scale(domain=domain, scheme=MAP_SCHEME),
+                                scale=alt.Scale(domain=domain, range=colours),
                                 legend=alt.Legend(orient="right", symbolType="square")))
         .project(**geo.map_projection(territory.code))
         .properties(width=WIDTH - 120, height=320)

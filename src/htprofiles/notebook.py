@@ -65,7 +65,8 @@ def show_map(profile: Profile) -> None:
     published = profile.tables["cases_by_county"]
     svg = charts.to_svg(charts.county_map(published, profile.territory, profile.rule))
     caption = (f"Cases reported in {profile.year} by county, where the location was known. "
-               f"Counties with fewer than {profile.rule.threshold} cases are shaded alike.")
+               f"Counties with fewer than {profile.rule.threshold} cases are shaded alike."
+               + (f" {published.footnote}" if published.footnote else ""))
     _show(sections.figure(svg, caption, sections.describe(published)))
 
 

@@ -12,7 +12,7 @@ from importlib import metadata
 
 from .content import TerritoryContent
 from .suppression import SuppressionRule
-from .tables import PublishedTable, count_tables, publish_tables
+from .tables import PublishedTable, audit_summary, count_cells, publish_territory, report_tables
 from .territories import Territory
 
 NATIONAL_HOTLINE = "1-888-373-7888"
@@ -49,10 +49,20 @@ class Profile:
 def build_profile(frames: dict, territory: Territory, year: int, first_year: int,
                   rule: SuppressionRule, content: TerritoryContent, synthetic: bool,
                   provenance: dict) -> Profile:
-    """Count, then publish: the only place raw records turn into published tables."""
-    counts = count_tables(frames, territory, year, first_year)
-    tables = publish_tables(counts, rule, year, first_year)
-    return Profile(territory, year, first_year, rule, tables, content, synthetic, provenance)
+    """Count, suppress, audit, publish: the only place raw records turn into published tables.
+
+    The audit's result (ranges only, no count) joins the provenance as ``audit``.
+
+    Raises
+    ------
+    DisclosureError
+        If a withheld count could be worked out and no further suppression prevents it.
+    """
+    years = range(first_year, year + 1)
+    publication = publish_territory(count_cells(frames, territory, years), territory, years, rule)
+    return Profile(territory, year, first_year, rule, report_tables(publication, year, first_year),
+                   content, synthetic,
+                   provenance | {"audit": audit_summary(publication, year, first_year)})
 
 
 def package_versions() -> dict[str, str]:

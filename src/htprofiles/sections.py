@@ -7,9 +7,11 @@ from html import escape
 from .charts import format_value
 from .content import Hotline, Link
 from .profile import NATIONAL_HOTLINE, Profile
+from .suppression import COMPLEMENTARY, Published, is_complementary
 from .tables import PublishedTable
 
 NONE_ON_FILE = '<p class="none">None on file.</p>'
+FOOTNOTE_MARK = "*"
 
 
 def header(profile: Profile) -> str:
@@ -34,18 +36,25 @@ def header(profile: Profile) -> str:
 
 
 def table(published: PublishedTable, value_header: str = "Count") -> str:
-    """A real table with caption and header cells; withheld cells read as their mark."""
+    """A real table with caption and header cells; withheld cells read as their mark, and
+    cells withheld to protect others point to the footnote saying so."""
     first = {"year": "Year", "fips": "County"}.get(published.key, "Category")
     body = "".join(
         f'<tr><th scope="row">{escape(_row_label(published, row))}</th>'
-        f'<td class="num">{escape(format_value(row["value"]))}</td></tr>'
+        f'<td class="num">{escape(_cell(row["value"]))}</td></tr>'
         for row in published.rows
     )
+    foot = (f'<tfoot><tr><td colspan="2" class="footnote">{FOOTNOTE_MARK} '
+            f"{escape(published.footnote)}</td></tr></tfoot>" if published.footnote else "")
     return (
         f'<table class="counts"><caption>{escape(published.title)}</caption>'
         f'<thead><tr><th scope="col">{first}</th><th scope="col">{value_header}</th></tr></thead>'
-        f"<tbody>{body}</tbody></table>"
+        f"<tbody>{body}</tbody>{foot}</table>"
     )
+
+
+def _cell(value: Published) -> str:
+    return format_value(value) + (FOOTNOTE_MARK if is_complementary(value) else "")
 
 
 def _row_label(published: PublishedTable, row: dict) -> str:
@@ -124,6 +133,14 @@ def _linked(text: str, url: str) -> str:
     return f'<a href="{escape(url)}">{escape(text)}</a>' if url else escape(text)
 
 
+def _audit_line(audit: dict) -> str:
+    withheld, fewest = audit["withheld"], audit["fewest_possible_values"]
+    if not withheld:
+        return "no withheld cells"
+    least = f"at least {fewest} possible values" if fewest else "no upper bound"
+    return f"{withheld} withheld cells, each with {least} given everything published"
+
+
 def about(profile: Profile) -> str:
     """Parameters, input hashes and package versions: enough to rebuild and check the report."""
     prov = profile.provenance
@@ -135,7 +152,13 @@ def about(profile: Profile) -> str:
     rows += [(f"Parameter {k}", str(v)) for k, v in prov.get("parameters", {}).items()]
     rows += [(f"Input {k} (sha256)", v) for k, v in prov.get("inputs", {}).items()]
     rows += [(f"Version of {k}", v) for k, v in prov.get("versions", {}).items()]
+    if "audit" in prov:
+        rows.append(("Disclosure audit", _audit_line(prov["audit"])))
     body = "".join(f'<tr><th scope="row">{escape(k)}</th><td><code>{escape(v)}</code></td></tr>'
                    for k, v in rows)
-    return (f'<table class="about"><caption>How this report was built</caption>'
+    return (f"<p>Where a published total would let a reader work out a withheld count, more "
+            f"counts are withheld and shown as &ldquo;{COMPLEMENTARY}&rdquo;. Before the report "
+            f"is written, an audit of every published count, total and mark checks that no "
+            f"withheld count can be worked out.</p>"
+            f'<table class="about"><caption>How this report was built</caption>'
             f"<tbody>{body}</tbody></table>")
