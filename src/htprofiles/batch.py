@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -267,29 +268,37 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
 
 def _run(request: BuildRequest, todo: list[ReportJob], inputs: _Inputs, territory_files: dict,
          records: dict, result: BatchResult, on_done) -> None:
-    """Submit the reports to the executor and write each one as it comes back."""
-    from concurrent.futures import as_completed
+    """Feed the executor a few reports at a time and write each one as it comes back.
+
+    At most two tasks per worker are in flight, so memory holds a few slices and results,
+    not the whole batch.
+    """
+    from concurrent.futures import FIRST_COMPLETED, wait
 
     from .executors import get_executor
     from .worker import ReportTask, run_task
 
-    log_lines = []
+    waiting, log_lines = iter(todo), []
     with get_executor(request.executor)(request.jobs, request.scheduler) as pool:
-        futures = [pool.submit(run_task, ReportTask(job, inputs.template,
-                                                    inputs.slice(job.territory),
-                                                    territory_files[job.territory],
-                                                    request.timeout))
-                   for job in todo]
+        def submit(job: ReportJob):
+            task = ReportTask(job, inputs.template, inputs.slice(job.territory),
+                              territory_files[job.territory], request.timeout)
+            return pool.submit(run_task, task)
+
+        running = {submit(job) for job in islice(waiting, 2 * request.jobs)}
         try:
-            for future in as_completed(futures):
-                outcome = future.result()
-                records[outcome.job.name] |= _store(request.out, outcome, result)
-                log_lines.append(_log_line(outcome))
-                if on_done:
-                    on_done(outcome)
+            while running:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcome = future.result()
+                    records[outcome.job.name] |= _store(request.out, outcome, result)
+                    log_lines.append(_log_line(outcome))
+                    if on_done:
+                        on_done(outcome)
+                running |= {submit(job) for job in islice(waiting, len(done))}
         except KeyboardInterrupt:
             result.interrupted = True
-            for future in futures:
+            for future in running:
                 future.cancel()
     write_atomic(request.out / LOG_FILE, "".join(log_lines).encode())
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
 from .errors import UsageError
@@ -22,9 +22,24 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class _InProcess(Executor):
+    """Runs each task as it is submitted, in this process: no worker process to start."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
 @contextmanager
 def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
-    """Worker processes on this machine, each keeping one warm kernel."""
+    """Worker processes on this machine, each keeping one warm kernel; none for one job."""
+    if jobs == 1:
+        yield _InProcess()
+        return
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                initializer=_ignore_interrupts)

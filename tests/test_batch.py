@@ -1,0 +1,165 @@
+"""The batch as analysts run it: parallel, incremental, failure-isolated, on Dask too."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from htprofiles import worker
+from htprofiles.cli import main
+from htprofiles.engine import WarmKernel
+
+PROJECT = Path(__file__).parents[1]
+MATRIX = ["--territory", "VI", "PR", "GU", "--year", "2015", "2016"]
+NAMES = [f"{y}/{t}" for y in (2015, 2016) for t in ("GU", "PR", "VI")]
+
+
+def _files(out: Path) -> dict[str, tuple[int, bytes]]:
+    """Every report file with its inode-change time and bytes (to see what was rewritten)."""
+    return {str(p.relative_to(out)): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.glob("20*/*"))}
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+
+
+@pytest.fixture(scope="module")
+def params(tmp_path_factory) -> Path:
+    copy = tmp_path_factory.mktemp("params") / "params"
+    shutil.copytree(PROJECT / "params", copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, params) -> Path:
+    out = tmp_path_factory.mktemp("batch") / "reports"
+    assert main(["build", *MATRIX, "--jobs", "2", "--params", str(params), "--out", str(out)]) == 0
+    return out
+
+
+def test_batch_writes_every_report_the_index_and_the_manifest(built):
+    for name in NAMES:
+        for suffix in (".html", ".json", ".ipynb"):
+            assert (built / f"{name}{suffix}").is_file()
+    parser = _Links()
+    parser.feed((built / "index.html").read_text())
+    assert sorted(parser.links) == sorted(f"{name}.html" for name in NAMES)
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert sorted(manifest["reports"]) == NAMES
+    record = manifest["reports"]["2016/VI"]
+    assert set(record["inputs"]) == {"template", "package", "parameters", "data_slice",
+                                     "territory_file", "versions"}
+    assert record["headline"] == {"cases": 4, "signals": json.loads(
+        (built / "2016/VI.json").read_text())["tables"]["signals_by_year"][-1]["value"]}
+
+
+def test_unchanged_rerun_rewrites_nothing(built, params, capsys):
+    before = _files(built)
+    assert main(["build", *MATRIX, "--params", str(params), "--out", str(built)]) == 0
+    assert "0 written, 6 unchanged, 0 failed" in capsys.readouterr().out
+    assert _files(built) == before
+
+
+def test_editing_a_territory_file_rebuilds_only_its_reports(built, params, capsys):
+    vi = params / "territories" / "VI.yaml"
+    vi.write_text(vi.read_text().replace("Victims of Crime Act grants and funds",
+                                         "Territorial anti-trafficking fund"))
+    before = _files(built)
+    assert main(["build", *MATRIX, "--jobs", "1", "--params", str(params),
+                 "--out", str(built)]) == 0
+    assert "2 written, 4 unchanged, 0 failed" in capsys.readouterr().out
+    after = _files(built)
+    changed = sorted(name for name in after if after[name] != before[name])
+    assert changed == ["2015/VI.html", "2015/VI.ipynb", "2015/VI.json",
+                       "2016/VI.html", "2016/VI.ipynb", "2016/VI.json"]
+    assert "Territorial anti-trafficking fund" in (built / "2016/VI.html").read_text()
+
+
+def test_force_rebuilds_everything_identically(built, params, capsys):
+    before = _files(built)
+    assert main(["build", *MATRIX, "--jobs", "1", "--force", "--params", str(params),
+                 "--out", str(built)]) == 0
+    assert "6 written, 0 unchanged" in capsys.readouterr().out
+    after = _files(built)
+    assert {k: v[1] for k, v in after.items()} == {k: v[1] for k, v in before.items()}
+
+
+def test_a_failing_report_leaves_the_others_written(tmp_path, monkeypatch, capsys):
+    """PR's kernel is handed an unknown territory: its notebook fails in the first cell."""
+    real = worker.build_report
+
+    def build_report(template, parameters, workdir, kernel, timeout):
+        if parameters["territory"] == "PR":
+            parameters = {**parameters, "territory": "ZZ"}
+        return real(template, parameters, workdir, kernel, timeout)
+
+    monkeypatch.setattr(worker, "build_report", build_report)
+    out = tmp_path / "reports"
+    (out / "2016").mkdir(parents=True)
+    (out / "2016" / "PR.html").write_text("previous good report")
+    code = main(["build", "--territory", "VI", "PR", "GU", "--year", "2016", "--jobs", "1",
+                 "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "2 written, 0 unchanged, 1 failed" in captured.out
+    assert "FAILED 2016/PR: cell" in captured.err and "unknown territory" in captured.err
+    assert "_failed/2016-PR.ipynb" in captured.err
+    assert (out / "2016" / "VI.html").is_file() and (out / "2016" / "GU.html").is_file()
+    assert (out / "2016" / "PR.html").read_text() == "previous good report"
+    failed = json.loads((out / "_failed" / "2016-PR.ipynb").read_text())
+    assert any(o.get("output_type") == "error" for c in failed["cells"]
+               for o in c.get("outputs", []))
+    assert "failed" in (out / "index.html").read_text()
+
+
+def test_a_report_over_its_timeout_fails_cleanly(tmp_path, capsys):
+    out = tmp_path / "reports"
+    code = main(["build", "--territory", "VI", "--year", "2016", "--jobs", "1",
+                 "--timeout", "0.05", "--out", str(out)])
+    assert code == 1
+    assert "FAILED 2016/VI" in capsys.readouterr().err
+    assert not (out / "2016" / "VI.html").exists()
+
+
+def test_a_dead_warm_kernel_is_replaced(tmp_path):
+    kernel = WarmKernel()
+    try:
+        first = kernel.ensure_started()
+        first.kernel.kill()
+        first.kernel.wait()
+        assert kernel.reset(tmp_path).is_alive()
+        assert kernel.manager is not first
+    finally:
+        kernel.shutdown()
+
+
+def test_dask_scheduler_gives_byte_identical_reports(built, params, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        out = tmp_path / "dask"
+        assert main(["build", *MATRIX, "--params", str(params), "--out", str(out),
+                     "--scheduler", cluster.scheduler_address]) == 0
+    local = {k: v[1] for k, v in _files(built).items()}
+    assert {k: v[1] for k, v in _files(out).items()} == local
+
+
+def test_unreachable_scheduler_is_a_usage_error(tmp_path, capsys):
+    code = main(["build", "--territory", "VI", "--year", "2016", "--out", str(tmp_path),
+                 "--scheduler", "tcp://127.0.0.1:1"])
+    assert code == 2
+    assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == []
