@@ -240,7 +240,8 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
     """
     config = load_batch_config(request.params_dir)
     previous = mf.load_manifest(request.out)
-    inputs = BatchInputs(request.data_dir, template_notebook().read_text(encoding="utf-8"), previous)
+    template = template_notebook().read_text(encoding="utf-8")
+    inputs = BatchInputs(request.data_dir, template, previous)
     overrides = dict(coerce_override(p, inputs.defaults) for p in request.overrides)
     jobs = plan_jobs(config, request.territories, request.years, overrides, inputs.years,
                      inputs.defaults)
