@@ -100,10 +100,10 @@ def test_a_failing_report_leaves_the_others_written(tmp_path, monkeypatch, capsy
     """PR's kernel is handed an unknown territory: its notebook fails in the first cell."""
     real = worker.build_report
 
-    def build_report(template, parameters, workdir, kernel, timeout):
+    def build_report(template, parameters, workdir, kernel):
         if parameters["territory"] == "PR":
             parameters = {**parameters, "territory": "ZZ"}
-        return real(template, parameters, workdir, kernel, timeout)
+        return real(template, parameters, workdir, kernel)
 
     monkeypatch.setattr(worker, "build_report", build_report)
     out = tmp_path / "reports"
@@ -127,18 +127,21 @@ def test_a_failing_report_leaves_the_others_written(tmp_path, monkeypatch, capsy
 def test_a_report_over_its_timeout_fails_cleanly(tmp_path, capsys):
     out = tmp_path / "reports"
     code = main(["build", "--territory", "VI", "--year", "2016", "--jobs", "1",
-                 "--timeout", "0.05", "--out", str(out)])
+                 "--timeout", "0.5", "--out", str(out)])
     assert code == 1
-    assert "FAILED 2016/VI" in capsys.readouterr().err
+    assert "FAILED 2016/VI: timed out after 0.5 s" in capsys.readouterr().err
     assert not (out / "2016" / "VI.html").exists()
+    assert main(["build", "--territory", "VI", "--year", "2016", "--jobs", "1",
+                 "--out", str(out)]) == 0, "the next report gets a new kernel"
 
 
 def test_a_dead_warm_kernel_is_replaced(tmp_path):
     kernel = WarmKernel()
     try:
         first = kernel.ensure_started()
-        first.kernel.kill()
-        first.kernel.wait()
+        os.kill(first.provisioner.pid, 9)
+        while first.is_alive():
+            pass
         assert kernel.reset(tmp_path).is_alive()
         assert kernel.manager is not first
     finally:

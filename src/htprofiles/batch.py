@@ -201,7 +201,7 @@ class BatchInputs:
         else:
             self._load()
         recorded = previous.get("template", {})
-        self.defaults = (recorded["defaults"] if recorded.get("sha256") == self.template_hash
+        self.defaults = (dict(recorded["defaults"]) if recorded.get("sha256") == self.template_hash
                          else notebook_defaults(template))
 
     def _load(self) -> None:
@@ -229,7 +229,10 @@ class BatchInputs:
     def record(self) -> dict:
         return {"data": {"files": self.file_hashes, "slices": self.slices, "years": self.years,
                          "synthetic": self.synthetic},
-                "template": {"sha256": self.template_hash, "defaults": self.defaults}}
+                # pairs, not a mapping: the declared order is the injected order, and the
+                # manifest sorts mapping keys
+                "template": {"sha256": self.template_hash,
+                             "defaults": list(self.defaults.items())}}
 
 
 def run_build(request: BuildRequest, progress: Callable[[int, int], object] | None = None
@@ -305,7 +308,8 @@ def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, terr
     except KeyboardInterrupt:  # the executor has stopped its workers and their kernels
         result.interrupted = True
     finally:
-        write_atomic(request.out / LOG_FILE, "".join(log_lines).encode())
+        if log_lines:
+            write_atomic(request.out / LOG_FILE, "".join(log_lines).encode())
 
 
 def _store(out: Path, outcome, result: BatchResult) -> dict:

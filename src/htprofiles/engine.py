@@ -16,7 +16,8 @@ import signal
 import threading
 from pathlib import Path
 
-from jupyter_client import KernelManager
+from jupyter_client import AsyncKernelManager
+from jupyter_core.utils import run_sync
 
 KERNEL_NAME = "python3"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
@@ -39,6 +40,24 @@ get_ipython().execution_count = 1
 log = logging.getLogger(__name__)
 
 
+class _ClientTrackingManager(AsyncKernelManager):
+    """Remembers the clients handed out, so those of a finished report can be closed.
+
+    nbclient leaves the client of a kernel it does not own connected; without this, every
+    report would leave four sockets open in the worker. Asynchronous like nbclient's own
+    manager, so nbclient notices a kernel that dies or is killed mid-report.
+    """
+
+    def client(self, **kwargs):
+        client = super().client(**kwargs)
+        self.__dict__.setdefault("_handed_out", []).append(client)
+        return client
+
+    def close_clients(self) -> None:
+        for client in self.__dict__.pop("_handed_out", []):
+            client.stop_channels()
+
+
 class KernelFailure(RuntimeError):
     """The warm kernel could not be started or reset."""
 
@@ -49,40 +68,52 @@ class WarmKernel:
     def __init__(self, kernel_name: str = KERNEL_NAME, startup_timeout: float = STARTUP_TIMEOUT):
         self.kernel_name = kernel_name
         self.startup_timeout = startup_timeout
-        self.manager: KernelManager | None = None
+        self.manager: AsyncKernelManager | None = None
 
-    def ensure_started(self) -> KernelManager:
+    def ensure_started(self) -> AsyncKernelManager:
         """Start (or restart after a death) and warm up the kernel."""
-        if self.manager is None or not self.manager.is_alive():
+        if self.manager is None or not run_sync(self.manager.is_alive)():
             self.shutdown()
-            self.manager = KernelManager(kernel_name=self.kernel_name)
-            self.manager.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
+            self.manager = _ClientTrackingManager(kernel_name=self.kernel_name)
+            run_sync(self.manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS)
             self._run(_WARM_UP, wait_for_ready=True)
         return self.manager
 
-    def reset(self, workdir: Path) -> KernelManager:
+    def reset(self, workdir: Path) -> AsyncKernelManager:
         """A clean namespace, execution count 1 and ``workdir`` as the working folder."""
         manager = self.ensure_started()
+        manager.close_clients()
         self._run(_RESET.format(workdir=str(workdir)))
         return manager
+
+    def kill(self) -> None:
+        """Kill the kernel's process group at once: safe from a timer or a signal handler."""
+        pid = getattr(self.manager and self.manager.provisioner, "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
 
     def shutdown(self) -> None:
         """Stop the kernel if this object started one; safe to call twice."""
         if self.manager is not None:
+            self.manager.close_clients()
             try:
-                self.manager.shutdown_kernel(now=True)
+                run_sync(self.manager.shutdown_kernel)(now=True)
             finally:
                 self.manager = None
 
     def _run(self, code: str, wait_for_ready: bool = False) -> None:
         """Run set-up code silently (no output, no execution count) on a client of our own."""
+        run_sync(self._run_async)(code, wait_for_ready)
+
+    async def _run_async(self, code: str, wait_for_ready: bool) -> None:
         client = self.manager.client()
         client.start_channels()
         try:
             if wait_for_ready:
-                client.wait_for_ready(timeout=self.startup_timeout)
-            reply = client.execute_interactive(code, silent=True, store_history=False,
-                                               timeout=self.startup_timeout)
+                await client.wait_for_ready(timeout=self.startup_timeout)
+            reply = await client.execute_interactive(code, silent=True, store_history=False,
+                                                     timeout=self.startup_timeout)
         finally:
             client.stop_channels()
         if reply["content"]["status"] != "ok":
@@ -110,12 +141,6 @@ def worker_kernel() -> WarmKernel:
 
 
 def kill_kernels() -> None:
-    """Kill every kernel this process started, from a signal handler: no lock, no event loop.
-
-    Kernels run in their own process group, which is killed whole.
-    """
+    """Kill every kernel this process started, from a signal handler: no lock, no event loop."""
     for kernel in list(_kernels.values()):
-        pid = getattr(kernel.manager and kernel.manager.provisioner, "pid", None)
-        if pid:
-            with contextlib.suppress(OSError):
-                os.killpg(pid, signal.SIGKILL)
+        kernel.kill()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -16,10 +15,11 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client import AsyncKernelManager
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
-from .engine import KERNEL_ARGUMENTS, KERNEL_NAME, WarmKernel
+from .engine import KERNEL_ARGUMENTS, KERNEL_NAME
 from .errors import ReportError
 from .notebook import REPORT_MIME
 
@@ -47,18 +47,15 @@ class CellError(ReportError):
 
 
 def execute(template: nbformat.NotebookNode, parameters: dict, workdir: Path,
-            kernel: WarmKernel | None = None, timeout: float | None = None
-            ) -> nbformat.NotebookNode:
-    """Run the template with papermill in ``workdir``: in a fresh kernel, or a reset warm one.
+            kernel: AsyncKernelManager | None = None) -> nbformat.NotebookNode:
+    """Run the template with papermill in ``workdir``: in a fresh kernel, or in ``kernel``.
 
-    ``timeout`` bounds the whole report (seconds), not each cell. The executed notebook is
-    kept at ``workdir/executed.ipynb`` even when a cell fails.
+    A given kernel must already work in ``workdir`` with a clean namespace
+    (``WarmKernel.reset``). The executed notebook is kept at ``workdir/executed.ipynb`` even
+    when a cell fails.
     """
-    engine_args = ({"km": kernel.reset(workdir)} if kernel
+    engine_args = ({"km": kernel} if kernel
                    else {"cwd": str(workdir), "extra_arguments": KERNEL_ARGUMENTS})
-    if timeout:
-        deadline = time.monotonic() + timeout
-        engine_args["timeout_func"] = lambda cell: max(deadline - time.monotonic(), 0.01)
     try:
         notebook = papermill.execute_notebook(
             template, str(workdir / EXECUTED), parameters=parameters, kernel_name=KERNEL_NAME,
@@ -118,9 +115,9 @@ def export_html(notebook: nbformat.NotebookNode, report: dict) -> str:
 
 
 def build_report(template: nbformat.NotebookNode, parameters: dict, workdir: Path,
-                 kernel: WarmKernel | None = None, timeout: float | None = None) -> Artifacts:
+                 kernel: AsyncKernelManager | None = None) -> Artifacts:
     """Execute, then export: the pipeline every executor runs for one report."""
-    notebook = execute(template, parameters, workdir, kernel, timeout)
+    notebook = execute(template, parameters, workdir, kernel)
     report = report_json(notebook)
     return Artifacts(
         html=export_html(notebook, report).encode(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ class ReportTask:
     data: Dataset
     territory_yaml: bytes
     timeout: float | None = None
-    warm: bool = True
+    """Seconds the report may take; past them its kernel is killed and the report fails."""
 
 
 @dataclass(frozen=True)
@@ -61,21 +62,29 @@ def run_task(task: ReportTask) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="htprofiles-") as tmp, _captured() as messages:
         workdir = Path(tmp)
         prepare_workdir(workdir, task)
-        kernel = worker_kernel() if task.warm else None
+        kernel = worker_kernel()
         template = nbformat.reads(task.template, as_version=4)
+        watchdog = threading.Timer(task.timeout or 0, kernel.kill)
         try:
-            artifacts = build_report(template, task.job.parameters, workdir, kernel, task.timeout)
+            manager = kernel.reset(workdir)
+            if task.timeout:
+                watchdog.start()
+            artifacts = build_report(template, task.job.parameters, workdir, manager)
             return Outcome(task.job, artifacts, messages=tuple(messages),
                            seconds=time.monotonic() - started)
         except Exception as exc:  # one failed report must not stop the batch
-            if kernel is not None and not isinstance(exc, CellError):
-                kernel.shutdown()  # dead, timed out or confused: start afresh next time
+            if not isinstance(exc, CellError):
+                kernel.shutdown()  # dead, killed or confused: start afresh next time
+            reason = (f"timed out after {task.timeout:g} s" if watchdog.finished.is_set()
+                      else _reason(exc))
             failed = workdir / EXECUTED
             return Outcome(
-                task.job, error=_reason(exc), failed_cell=getattr(exc, "cell", None),
+                task.job, error=reason, failed_cell=getattr(exc, "cell", None),
                 failed_notebook=failed.read_bytes() if failed.exists() else None,
                 messages=tuple(messages), seconds=time.monotonic() - started,
             )
+        finally:
+            watchdog.cancel()
 
 
 def _reason(exc: Exception) -> str:
@@ -95,12 +104,15 @@ class _ListHandler(logging.Handler):
 
 @contextmanager
 def _captured() -> Iterator[list[str]]:
-    """Collect this task's log records (what the notebook printed), to travel back with it."""
+    """Collect this task's log records (what the notebook printed, what papermill reported),
+    to travel back with its outcome into the batch's log file rather than onto the terminal."""
     messages: list[str] = []
     handler = _ListHandler(messages)
-    logger = logging.getLogger("htprofiles")
-    logger.addHandler(handler)
+    loggers = [logging.getLogger(name) for name in ("htprofiles", "papermill")]
+    for logger in loggers:
+        logger.addHandler(handler)
     try:
         yield messages
     finally:
-        logger.removeHandler(handler)
+        for logger in loggers:
+            logger.removeHandler(handler)
