@@ -111,7 +111,7 @@ report.show_hotlines(profile)
 # %% [markdown]
 # ## About this report
 #
-# Counts from 1 up to the threshold (and, by default, zeros) are withheld and shown as "&lt;3" (or the threshold in use); charts and the map are drawn from the published values only.
+# Counts from 1 up to the suppression threshold (and, by default, zeros) are withheld and shown as "&lt;" followed by the threshold, which the table below records; charts and the map are drawn from the published values only.
 
 # %%
 report.show_about(profile)

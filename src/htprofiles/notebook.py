@@ -36,7 +36,7 @@ def prepare(**parameters) -> Profile:
     """
     params = validate_parameters(dict.fromkeys(injected_names()) | parameters)
     dataset = load_dataset(params.data_path)
-    params.check_years(dataset.years)
+    params = validate_parameters(params.model_dump(), dataset.years)
     dataset = slice_dataset(dataset, params.territory)
     content = load_territory_content(params.params_path, params.territory)
     provenance = {

@@ -123,20 +123,36 @@ class ReportParameters(BaseModel):
     @classmethod
     def _known(cls, code: str) -> str:
         if code not in TERRITORIES:
-            raise ValueError(f"unknown territory {code!r}; see htprofiles territories")
+            raise ValueError(f"unknown territory {code!r} "
+                             f"(htprofiles territories lists the codes)")
         return code
 
     @model_validator(mode="after")
-    def _consistent(self) -> ReportParameters:
+    def _consistent(self, info: ValidationInfo) -> ReportParameters:
+        """Checks across parameters, and against the data's years when the caller knows them
+        (``context={"data_years": ...}``)."""
+        problems = self._outside((info.context or {}).get("data_years"))
         if self.first_year > self.year:
-            raise ValueError(f"first_year: {self.first_year} is after year {self.year}")
+            problems.append(f"first_year: {self.first_year} is after year {self.year}")
         least_withheld = 0 if self.suppress_zero else 1
         if self.suppression_threshold - least_withheld == 1:  # as SuppressionRule refuses it
-            raise ValueError(
+            problems.append(
                 f"suppression_threshold: {self.suppression_threshold} with suppress_zero "
                 f"{self.suppress_zero} would show <{self.suppression_threshold} for exactly "
-                f"{least_withheld}; a withheld count needs two possible values or more")
+                f"{least_withheld}, and a withheld count needs two possible values or more")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    def _outside(self, data_years: Iterable[int] | None) -> list[str]:
+        """Years outside the data, whose every count would be an unreported zero."""
+        if data_years is None:
+            return []
+        years = sorted(set(data_years))
+        span = f"{years[0]}-{years[-1]}" if years else "none: the data hold no record"
+        return [f"{name}: {getattr(self, name)} is outside the years of the data, {span}"
+                for name in ("year", "first_year")
+                if not years or not years[0] <= getattr(self, name) <= years[-1]]
 
     @property
     def rule(self) -> SuppressionRule:
@@ -153,23 +169,6 @@ class ReportParameters(BaseModel):
     def params_path(self) -> Path:
         return Path(self.params_dir) if self.params_dir else default_params_dir()
 
-    def check_years(self, data_years: Iterable[int]) -> ReportParameters:
-        """Refuse years outside the data, whose every count would be an unreported zero.
-
-        Raises
-        ------
-        UsageError
-            Naming each parameter outside the data's years.
-        """
-        years = sorted(set(data_years))
-        span = f"{years[0]}-{years[-1]}" if years else "none: the data hold no record"
-        problems = [f"{name}: {getattr(self, name)} is outside the years of the data, {span}"
-                    for name in ("year", "first_year")
-                    if not years or not years[0] <= getattr(self, name) <= years[-1]]
-        if problems:
-            raise UsageError(f"invalid report parameters: {'; '.join(problems)}")
-        return self
-
 
 def validate_parameters(values: dict, data_years: Iterable[int] | None = None
                         ) -> ReportParameters:
@@ -178,11 +177,10 @@ def validate_parameters(values: dict, data_years: Iterable[int] | None = None
     ``data_years``, when known, bounds ``year`` and ``first_year``.
     """
     try:
-        params = ReportParameters(**values)
+        return ReportParameters.model_validate(values, context={"data_years": data_years})
     except ValidationError as exc:
         problems = "; ".join(_describe(error) for error in exc.errors())
         raise UsageError(f"invalid report parameters: {problems}") from None
-    return params if data_years is None else params.check_years(data_years)
 
 
 def _describe(error: dict) -> str:
