@@ -20,6 +20,7 @@ from htprofiles.errors import UsageError
 from htprofiles.parameters import (
     ReportParameters,
     default_params_dir,
+    parameter_rows,
     parse_overrides,
     template_notebook,
     validate_parameters,
@@ -54,6 +55,13 @@ def test_template_is_committed_without_outputs_and_one_parameters_cell():
     assert all(c.outputs == [] and c.execution_count is None
                for c in cells if c.cell_type == "code")
     assert sum("parameters" in c.metadata.get("tags", []) for c in cells) == 1
+
+
+def test_readme_table_lists_the_declared_parameters():
+    rows = [tuple(cell.strip().strip("`") for cell in line.strip("|").split("|"))
+            for line in (PROJECT / "README.md").read_text().splitlines()
+            if line.startswith("| `")]
+    assert rows == [row[:4] for row in parameter_rows()]
 
 
 def test_text_is_read_as_the_declared_type():
