@@ -11,11 +11,11 @@ import ast
 from IPython import get_ipython
 from IPython.display import display
 
-from . import charts, sections
-from .content import load_territory_content
+from . import charts, provenance, sections
+from .content import load_territory_content, territory_file
 from .data import load_dataset, slice_dataset
 from .parameters import validate_parameters
-from .profile import Profile, build_profile, package_versions
+from .profile import Profile, build_profile
 from .territories import TERRITORIES
 
 REPORT_MIME = "application/vnd.htprofiles.report+json"
@@ -39,14 +39,11 @@ def prepare(**parameters) -> Profile:
     params = validate_parameters(params.model_dump(), dataset.years)
     dataset = slice_dataset(dataset, params.territory)
     content = load_territory_content(params.params_path, params.territory)
-    provenance = {
-        "parameters": params.model_dump(),
-        "inputs": dict(sorted(dataset.sources.items())),
-        "versions": package_versions(),
-    }
+    made_from = provenance.collect(params, dataset,
+                                   territory_file(params.params_path, params.territory))
     frames = {"signals": dataset.signals, "cases": dataset.cases, "victims": dataset.victims}
     return build_profile(frames, TERRITORIES[params.territory], params.year, params.first_year,
-                         params.rule, content, dataset.synthetic, provenance)
+                         params.rule, content, dataset.synthetic, made_from)
 
 
 def injected_names() -> set[str]:
