@@ -60,10 +60,12 @@ def _project_path(relative: str) -> Path:
 
 
 def template_notebook() -> Path:
+    """The report template the batch runs."""
     return _project_path(TEMPLATE)
 
 
 def default_params_dir() -> Path:
+    """The params folder (batch matrix, territory files) used when none is given."""
     return _project_path(PARAMS)
 
 
