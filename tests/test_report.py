@@ -210,4 +210,4 @@ def test_threshold_5_withholds_every_count_below_5(sample_reports, threshold_5_r
     counties = re.findall(r"\(\d{5}\): (&lt;5|[\d,]+)", html)  # the map's text alternative
     assert len(counties) == len(raised["tables"]["cases_by_county"])
     assert all(int(value.replace(",", "")) >= 5
-               for value in cells + counties if value[0].isdigit())
+               for value in cells + counties if re.fullmatch(r"[\d,]+", value))
