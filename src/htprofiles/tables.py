@@ -183,17 +183,19 @@ def publish_territory(counts: Mapping[CellId, int], territory: Territory, years:
     """
     marks, ranges = {}, {}
     for year in years:
-        primary = _listed({cell: rule.publish(counts[cell]) for spec in TABLE_SPECS
-                           for cell in table_cells(spec, territory, year)})
         describe = partial(reader_knowledge, territory=territory, year=year, rule=rule)
-        final, found = protect(primary, describe, rule)
+        final, found = protect(primary_marks(counts, territory, year, rule), describe, rule)
         marks |= final
         ranges |= found
     return Publication(territory, rule, marks, ranges)
 
 
-def _listed(marks: dict[CellId, Mark]) -> dict[CellId, Mark]:
-    """Top lists keep their largest published categories; the others become None (unlisted)."""
+def primary_marks(counts: Mapping[CellId, int], territory: Territory, year: int,
+                  rule: SuppressionRule) -> dict[CellId, Mark]:
+    """One year's cells after primary suppression; top lists keep their largest published
+    categories and leave the others out (None)."""
+    marks = {cell: rule.publish(counts[cell]) for spec in TABLE_SPECS
+             for cell in table_cells(spec, territory, year)}
     for spec in TABLE_SPECS:
         if spec.top:
             cells = [c for c in marks if c[0] == spec.name]
