@@ -9,6 +9,7 @@ import pytest
 from conftest import vi_2016_records, write_csvs
 
 from htprofiles.cli import main
+from htprofiles.parameters import parameter_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -112,11 +113,16 @@ def test_bad_territory_file_is_refused_before_any_report(tmp_path, existing_repo
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--territory", "ZZ"], "unknown territory codes: ZZ"),
-    (["--year", "1999"], "no data for years 1999"),
+    (["--territory", "ZZ"], "territory: unknown territory 'ZZ'"),
+    (["--year", "1999"], "year: 1999 is outside the years of the data, 2012-2016"),
+    (["-p", "first_year=2011"], "first_year: 2011 is outside the years of the data"),
     (["-p", "colour=red"], "unknown parameter 'colour'"),
-    (["-p", "suppression_threshold=many"], "expects a whole number"),
-    (["-p", "suppression_threshold=0"], "suppression_threshold"),
+    (["-p", "suppression_threshold=many"], "suppression_threshold: expected a whole number"),
+    (["-p", "suppression_threshold=0"], "suppression_threshold: input should be greater"),
+    (["-p", "suppression_threshold=1"], "suppression_threshold: 1 with suppress_zero True"),
+    (["-p", "suppress_zero=maybe"], "suppress_zero: expected true or false, got 'maybe'"),
+    (["-p", "year=2015"], "parameter year is set per report; use --year"),
+    (["-p", "suppress_zero"], "-p expects NAME=VALUE"),
 ])
 def test_bad_build_requests_exit_2_without_traceback(argv, message, existing_reports, capsys):
     before = _snapshot(existing_reports)
@@ -124,6 +130,17 @@ def test_bad_build_requests_exit_2_without_traceback(argv, message, existing_rep
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert _snapshot(existing_reports) == before
+
+
+def test_params_lists_every_parameter_with_type_default_allowed_values_and_help(capsys):
+    assert main(["params"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["name", "type", "default", "allowed", "help"]
+    rows = parameter_rows()
+    assert len(lines) == 1 + len(rows)
+    for line, row in zip(lines[1:], rows, strict=True):
+        assert line.split()[:3] == list(row[:3])
+        assert f"  {row[3]}  " in line and line.endswith(f"  {row[4]}")
 
 
 def test_territories_lists_all_56_with_fips_and_region(capsys):

@@ -185,6 +185,16 @@ def test_slice_keeps_one_territory_and_its_victims(tmp_path):
     assert slice_dataset(dataset, "TX").cases.empty
 
 
+def test_a_written_slice_keeps_the_years_of_the_whole_data_set(vi_data, tmp_path):
+    """TX has records of 2016 only; the data set, and so the batch, cover 2015-2016."""
+    dataset = load_dataset(vi_data)
+    assert dataset.years == (2015, 2016)
+    write_dataset(slice_dataset(dataset, "TX"), tmp_path / "tx")
+    assert load_dataset(tmp_path / "tx").years == (2015, 2016)
+    write_dataset(slice_dataset(dataset, "TX"), tmp_path / "csv", "csv")
+    assert load_dataset(tmp_path / "csv").years == (2016,), "CSV files record nothing more"
+
+
 def test_slice_of_unknown_territory_is_a_usage_error(data):
     with pytest.raises(UsageError, match="unknown territory code 'XX'"):
         slice_dataset(load_dataset(data), "XX")

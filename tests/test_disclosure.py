@@ -230,6 +230,6 @@ def test_a_report_that_fails_its_audit_is_not_written(tmp_path, capsys):
     data = write_csvs(tmp_path / "data", {"signals": signals})
     out = tmp_path / "out"
     assert main(["build", "--territory", "VI", "--year", "2016", "--data", str(data),
-                 "--out", str(out), "-p", "suppress_zero=false"]) == 1
+                 "--out", str(out), "-p", "suppress_zero=false", "-p", "first_year=2016"]) == 1
     assert not (out / "2016" / "VI.html").exists() and not (out / "2016" / "VI.json").exists()
     assert "DisclosureError" in capsys.readouterr().err

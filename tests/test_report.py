@@ -37,8 +37,17 @@ def other_data_report(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("other")
     data = write_csvs(root / "data", vi_2016_records())
-    _build(root / "out", "--territory", "VI", "--year", "2016", "--data", str(data))
+    _build(root / "out", "--territory", "VI", "--year", "2016", "--data", str(data),
+           "-p", "first_year=2015")  # the data begin in 2015
     return root / "out"
+
+
+@pytest.fixture(scope="module")
+def threshold_5_report(tmp_path_factory) -> Path:
+    """CA 2016 again, with the threshold a researcher raised on the command line."""
+    out = tmp_path_factory.mktemp("threshold_5")
+    _build(out, "--territory", "CA", "--year", "2016", "-p", "suppression_threshold=5")
+    return out
 
 
 def _report(out: Path, year: int, code: str) -> tuple[dict, str]:
@@ -176,3 +185,29 @@ def test_executed_notebook_is_kept_and_holds_no_code_output_but_the_report(sampl
     assert {o.output_type for o in outputs} == {"display_data"}
     kinds = {kind for o in outputs for kind in o.data}
     assert kinds == {"text/html", "application/vnd.htprofiles.report+json"}
+
+
+def _values(report: dict) -> dict:
+    """Every published cell of a report JSON, keyed by table and row."""
+    return {(name, str(next(iter(row.values())))): row["value"]
+            for name, rows in report["tables"].items() for row in rows}
+
+
+def test_threshold_5_withholds_every_count_below_5(sample_reports, threshold_5_report):
+    """Against the same report at threshold 3: its 3s and 4s now read <5, nothing else shows."""
+    default, _ = _report(sample_reports, 2016, "CA")
+    raised, html = _report(threshold_5_report, 2016, "CA")
+    assert raised["suppression"] == {"threshold": 5, "suppress_zero": True}
+    assert raised["provenance"]["parameters"]["suppression_threshold"] == 5
+    before, after = _values(default), _values(raised)
+    small = [key for key, value in before.items() if value in (3, 4)]
+    assert small, "the comparison needs counts of 3 or 4 at the default threshold"
+    assert all(after[key] == "<5" for key in small)
+    assert all(value >= 5 for value in after.values() if isinstance(value, int))
+    assert all(after[key] != value for key, value in before.items() if value == "<3")
+    assert "&lt;5" in html and "&lt;3" not in html
+    cells = [value for table in _html_tables(html).values() for value in table.values()]
+    counties = re.findall(r"\(\d{5}\): (&lt;5|[\d,]+)", html)  # the map's text alternative
+    assert len(counties) == len(raised["tables"]["cases_by_county"])
+    assert all(int(value.replace(",", "")) >= 5
+               for value in cells + counties if re.fullmatch(r"[\d,]+", value))

@@ -10,7 +10,6 @@ built, so that a batch with nothing to do takes about a second.
 
 from __future__ import annotations
 
-import ast
 import os
 import tempfile
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from .parameters import (
     WORKDIR_DATA,
     WORKDIR_PARAMS,
     ReportJob,
+    parse_overrides,
     template_notebook,
     validate_parameters,
 )
@@ -96,58 +96,19 @@ def load_batch_config(params_dir: Path) -> BatchConfig:
         raise InputError(validation_problems(path, text, exc)) from None
 
 
-def notebook_defaults(template: str) -> dict:
-    """The template's declared parameters with their default values (papermill parses them)."""
-    import nbformat
-    import papermill
-
-    declared = papermill.inspect_notebook(nbformat.reads(template, as_version=4))
-    return {name: ast.literal_eval(p["default"]) for name, p in declared.items()}
-
-
-def coerce_override(text: str, defaults: dict) -> tuple[str, object]:
-    """``NAME=VALUE`` from the command line, typed like the parameter's default."""
-    name, sep, value = text.partition("=")
-    if not sep:
-        raise UsageError(f"-p expects NAME=VALUE, got {text!r}")
-    if name not in defaults:
-        raise UsageError(f"unknown parameter {name!r}; known: {', '.join(defaults)}")
-    default = defaults[name]
-    if isinstance(default, bool):
-        lowered = value.strip().lower()
-        if lowered not in {"true", "false", "1", "0", "yes", "no"}:
-            raise UsageError(f"parameter {name} expects true or false, got {value!r}")
-        return name, lowered in {"true", "1", "yes"}
-    if isinstance(default, int):
-        try:
-            return name, int(value)
-        except ValueError:
-            raise UsageError(f"parameter {name} expects a whole number, got {value!r}") from None
-    return name, value
-
-
 def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
-              overrides: dict, data_years: Iterable[int], defaults: dict) -> list[ReportJob]:
+              overrides: dict, data_years: Iterable[int]) -> list[ReportJob]:
     """Every report of the run, each with validated parameters, before any is built."""
     territories = list(territories) or list(config.territories)
     years = list(years) or list(config.years)
-    unknown = [t for t in territories if t not in TERRITORIES]
-    if unknown:
-        raise UsageError(f"unknown territory codes: {' '.join(unknown)}")
-    data_years = sorted(set(data_years))
-    missing = [y for y in years if y not in data_years]
-    if missing:
-        covered = f"{data_years[0]}-{data_years[-1]}" if data_years else "no year"
-        raise UsageError(f"no data for years {' '.join(map(str, missing))}; the data cover "
-                         f"{covered}")
-    shared = defaults | config.parameters | overrides
+    shared = config.parameters | overrides
     jobs = []
     for year in sorted(set(years)):
         for territory in sorted(set(territories)):
             values = shared | {"territory": territory, "year": year,
                                "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
-            validate_parameters(values)
-            jobs.append(ReportJob(territory, year, values))
+            params = validate_parameters(values, data_years)
+            jobs.append(ReportJob(territory, year, params.model_dump()))
     return jobs
 
 
@@ -191,7 +152,6 @@ class BatchInputs:
         self.data_dir = data_dir
         self.template = template
         self.file_hashes = mf.data_file_hashes(data_dir)
-        self.template_hash = mf.sha256(template.encode())
         self.package, self.versions = mf.package_fingerprint(), mf.dependency_versions()
         self._dataset = None
         recorded = previous.get("data", {})
@@ -200,9 +160,6 @@ class BatchInputs:
             self.synthetic = recorded["synthetic"]
         else:
             self._load()
-        recorded = previous.get("template", {})
-        self.defaults = (dict(recorded["defaults"]) if recorded.get("sha256") == self.template_hash
-                         else notebook_defaults(template))
 
     def _load(self) -> None:
         from .data import fingerprint, load_dataset, slice_dataset
@@ -210,7 +167,7 @@ class BatchInputs:
         self._dataset = load_dataset(self.data_dir)
         self.slices = {code: fingerprint(slice_dataset(self._dataset, code))
                        for code in TERRITORIES}
-        self.years = sorted(set(self._dataset.cases["year"]) | set(self._dataset.signals["year"]))
+        self.years = list(self._dataset.years)
         self.synthetic = self._dataset.synthetic
 
     def slice(self, territory: str):
@@ -228,11 +185,7 @@ class BatchInputs:
 
     def record(self) -> dict:
         return {"data": {"files": self.file_hashes, "slices": self.slices, "years": self.years,
-                         "synthetic": self.synthetic},
-                # pairs, not a mapping: the declared order is the injected order, and the
-                # manifest sorts mapping keys
-                "template": {"sha256": self.template_hash,
-                             "defaults": list(self.defaults.items())}}
+                         "synthetic": self.synthetic}}
 
 
 def run_build(request: BuildRequest, progress: Callable[[int, int], object] | None = None
@@ -245,9 +198,8 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
     previous = mf.load_manifest(request.out)
     template = template_notebook().read_text(encoding="utf-8")
     inputs = BatchInputs(request.data_dir, template, previous)
-    overrides = dict(coerce_override(p, inputs.defaults) for p in request.overrides)
-    jobs = plan_jobs(config, request.territories, request.years, overrides, inputs.years,
-                     inputs.defaults)
+    jobs = plan_jobs(config, request.territories, request.years,
+                     parse_overrides(request.overrides), inputs.years)
     codes = sorted({job.territory for job in jobs})
     check_territory_files(request.params_dir, codes)
     territory_files = {c: territory_file(request.params_dir, c).read_bytes() for c in codes}

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from . import batch
 from .errors import HtprofilesError
-from .parameters import default_params_dir
+from .parameters import default_params_dir, parameter_rows
 from .sample import embedded_sample_dir
 from .territories import TERRITORIES
 
@@ -112,6 +112,15 @@ def cmd_territories(args) -> int:
     return 0
 
 
+def cmd_params(args) -> int:
+    rows = [("name", "type", "default", "allowed", "help"), *parameter_rows()]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for *columns, help_text in rows:
+        print("  ".join([*(c.ljust(w) for c, w in zip(columns, widths, strict=True)),
+                         help_text]))
+    return 0
+
+
 def cmd_sample_data(args) -> int:
     from .sample.generate import write_sample
 
@@ -159,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
 
     territories = commands.add_parser("territories", help="list the known territories")
     territories.set_defaults(run=cmd_territories)
+
+    params = commands.add_parser("params", help="list the report parameters (for -p)")
+    params.set_defaults(run=cmd_params)
 
     sample = commands.add_parser("sample-data", help="write the synthetic sample data set")
     sample.add_argument("directory", metavar="DIR")

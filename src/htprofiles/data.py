@@ -19,6 +19,9 @@ Decisions
 * Lines that are blank (every field empty) are skipped.
 * An empty string and a Parquet null both mean "not reported" (``pd.NA``).
 * A Parquet date column may be a string, a date, or a timestamp at midnight.
+* A data set's ``years`` are those of its records, plus those recorded in the Parquet files
+  that ``write_dataset`` wrote: a territory's slice keeps the years of the whole data set, so
+  its report checks ``year`` and ``first_year`` against them as the batch did.
 """
 
 from __future__ import annotations
@@ -96,6 +99,8 @@ MAX_PROBLEMS = 50
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
 SOURCES_FILE = "htprofiles-sources.json"
 """Written beside a slice: the hashes of the input files it was cut from."""
+YEARS_KEY = "htprofiles.years"
+"""Parquet metadata key of the data set's years (see ``Dataset.years``)."""
 SYNTHETIC_NOTE = (
     "This folder holds htprofiles' synthetic sample data: yearly totals follow published\n"
     "figures, the detail is invented. Reports built from it say so. Delete this file only\n"
@@ -118,6 +123,7 @@ class Dataset:
     (provenance): the file read, or for a slice the original input file (``SOURCES_FILE``).
     ``synthetic`` is true for a folder marked as synthetic sample data (``SYNTHETIC_MARKER``),
     so every report built from it, or from a slice of it, says so.
+    ``years`` are the years of the whole data set, which a slice of it keeps.
     """
 
     signals: pd.DataFrame
@@ -125,6 +131,7 @@ class Dataset:
     victims: pd.DataFrame
     sources: dict[str, str]
     synthetic: bool = False
+    years: tuple[int, ...] = ()
 
 
 def id_column(table: str) -> str:
@@ -222,7 +229,7 @@ def slice_dataset(dataset: Dataset, territory: str) -> Dataset:
         return frame[frame["territory"].eq(code).to_numpy(dtype=bool)].reset_index(drop=True)
 
     return Dataset(rows(dataset.signals), rows(dataset.cases), rows(dataset.victims),
-                   dict(dataset.sources), dataset.synthetic)
+                   dict(dataset.sources), dataset.synthetic, dataset.years)
 
 
 def fingerprint(dataset: Dataset) -> str:
@@ -256,7 +263,9 @@ def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet")
             text = table.cast(pa.schema([(column, pa.string()) for column in table.column_names]))
             text.to_pandas().to_csv(directory / f"{name}.csv", index=False, lineterminator="\n")
         else:
-            pq.write_table(table, directory / f"{name}.parquet", compression="zstd")
+            years = ",".join(map(str, dataset.years))
+            pq.write_table(table.replace_schema_metadata({YEARS_KEY: years}),
+                           directory / f"{name}.parquet", compression="zstd")
         other = "parquet" if fmt == "csv" else "csv"
         (directory / f"{name}.{other}").unlink(missing_ok=True)
     mark_synthetic(directory, dataset.synthetic)
@@ -558,7 +567,18 @@ def _assemble(tables: Mapping[str, _Table]) -> Dataset:
         for column, spec in SCHEMA[name].items():
             if spec.kind == "reference":
                 _place(frame, frame[column], frames[spec.references], spec.references)
-    return Dataset(**frames, sources={name: table.sha256 for name, table in tables.items()})
+    years = {int(y) for name in ("signals", "cases") for y in frames[name]["year"].unique()}
+    years |= {y for table in tables.values() for y in _recorded_years(table.path)}
+    return Dataset(**frames, sources={name: table.sha256 for name, table in tables.items()},
+                   years=tuple(sorted(years)))
+
+
+def _recorded_years(path: Path) -> tuple[int, ...]:
+    """The data set's years that ``write_dataset`` recorded in a Parquet file, if any."""
+    if path.suffix != ".parquet":
+        return ()
+    recorded = (pq.read_schema(path).metadata or {}).get(YEARS_KEY.encode(), b"")
+    return tuple(int(year) for year in recorded.decode().split(",") if year)
 
 
 def _place(frame: pd.DataFrame, keys: pd.Series, target: pd.DataFrame, name: str) -> None:

@@ -11,6 +11,11 @@ class HtprofilesError(Exception):
 
     exit_code = 1
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback (in Jupyter and papermill): our errors
+        are messages for the user, not bugs to debug."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 class UsageError(HtprofilesError):
     """A bad command line, parameter or configuration value."""

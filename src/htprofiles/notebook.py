@@ -6,8 +6,9 @@ notebook holds exactly what the HTML report shows, plus the report JSON under it
 
 from __future__ import annotations
 
-from pathlib import Path
+import ast
 
+from IPython import get_ipython
 from IPython.display import display
 
 from . import charts, provenance, sections
@@ -15,25 +16,45 @@ from .content import load_territory_content, territory_file
 from .data import load_dataset, slice_dataset
 from .parameters import validate_parameters
 from .profile import Profile, build_profile
-from .sample import embedded_sample_dir
-from .suppression import SuppressionRule
 from .territories import TERRITORIES
 
 REPORT_MIME = "application/vnd.htprofiles.report+json"
+INJECTED_HEADER = "# Parameters\n"
+"""How the cell papermill injects after the ``parameters`` cell begins."""
 
 
 def prepare(**parameters) -> Profile:
-    """Validate the parameters, read the data and territory file, and publish every table."""
-    params = validate_parameters(parameters)
-    data_dir = Path(params.data_dir) if params.data_dir else embedded_sample_dir()
-    dataset = slice_dataset(load_dataset(data_dir), params.territory)
+    """Validate the parameters, read the data and territory file, and publish every table.
+
+    Names papermill injected that the template does not declare are refused too (papermill
+    itself only warns), and years are checked against the data once it is read.
+
+    Raises
+    ------
+    UsageError
+        Naming every wrong parameter, as one line (no traceback in Jupyter or papermill).
+    """
+    params = validate_parameters(dict.fromkeys(injected_names()) | parameters)
+    dataset = load_dataset(params.data_path)
+    params = validate_parameters(params.model_dump(), dataset.years)
+    dataset = slice_dataset(dataset, params.territory)
     content = load_territory_content(params.params_path, params.territory)
     made_from = provenance.collect(params, dataset,
                                    territory_file(params.params_path, params.territory))
     frames = {"signals": dataset.signals, "cases": dataset.cases, "victims": dataset.victims}
-    rule = SuppressionRule(params.suppression_threshold, params.suppress_zero)
     return build_profile(frames, TERRITORIES[params.territory], params.year, params.first_year,
-                         rule, content, dataset.synthetic, made_from)
+                         params.rule, content, dataset.synthetic, made_from)
+
+
+def injected_names() -> set[str]:
+    """The names papermill assigned in the cell it injected into this kernel, if any."""
+    shell = get_ipython()
+    cells = [source for source in (shell.history_manager.input_hist_raw if shell else [])
+             if source.startswith(INJECTED_HEADER)]
+    if not cells:
+        return set()
+    return {target.id for node in ast.parse(cells[-1]).body if isinstance(node, ast.Assign)
+            for target in node.targets if isinstance(target, ast.Name)}
 
 
 def _show(fragment: str) -> None:

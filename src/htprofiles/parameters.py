@@ -1,69 +1,226 @@
-"""Report parameters: validated in one place, whoever runs the notebook."""
+"""Report parameters: declared once, validated in one place, whoever runs the notebook.
+
+``ReportParameters`` is the one declaration of each parameter's name, type, default, allowed
+values and help. The template's ``parameters`` cell repeats the names, types, defaults and help
+for papermill and Jupyter (``tests/test_parameters.py`` keeps the two identical). The CLI, the
+batch and the notebook's first cell all validate through ``validate_parameters``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import UsageError
+from .sample import embedded_sample_dir
 from .territories import TERRITORIES
+
+if TYPE_CHECKING:
+    from .suppression import SuppressionRule
 
 WORKDIR_DATA = "data"
 WORKDIR_PARAMS = "params"
 """Where a batch report's kernel finds its data slice and territory file, relative to its
 work folder: relative paths keep the executed notebook free of absolute paths."""
 
+TEMPLATE = "notebooks/profile.ipynb"
+PARAMS = "params"
+PER_REPORT = {"territory": "--territory", "year": "--year", "data_dir": "--data",
+              "params_dir": "--params"}
+"""Parameters the batch sets for each report, from these command-line options."""
 
-def project_root() -> Path:
-    """The checkout holding ``notebooks/`` and ``params/`` (the package is installed editable)."""
-    return Path(__file__).resolve().parents[2]
+_FLAGS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
+
+
+def project_root() -> Path | None:
+    """The source checkout the package runs from (an editable install), or None for a wheel."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / TEMPLATE).is_file() else None
+
+
+def _project_path(relative: str) -> Path:
+    """``relative`` in the project checkout, else the copy a wheel ships inside the package.
+
+    Never the current folder: the template runs alike from any folder, or copied elsewhere.
+    """
+    root = project_root()
+    return root / relative if root else Path(__file__).parent / relative
 
 
 def template_notebook() -> Path:
-    return project_root() / "notebooks" / "profile.ipynb"
+    """The report template the batch runs."""
+    return _project_path(TEMPLATE)
 
 
 def default_params_dir() -> Path:
-    return project_root() / "params"
+    """The params folder (batch matrix, territory files) used when none is given."""
+    return _project_path(PARAMS)
+
+
+def _declare(default, help_text: str, allowed: str, **constraints):
+    """One parameter: its default, its help (the template's comment) and its allowed values."""
+    return Field(default, description=help_text, json_schema_extra={"allowed": allowed},
+                 **constraints)
 
 
 class ReportParameters(BaseModel):
-    """The parameters of one report, as the template's ``parameters`` cell declares them."""
+    """The parameters of one report; the template's ``parameters`` cell declares the same.
+
+    Help texts avoid ``=`` and ``#``, which papermill's ``--help-notebook`` cannot parse.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    territory: str
-    year: int
-    data_dir: str = ""
-    params_dir: str = ""
-    suppression_threshold: int = Field(ge=1)
-    suppress_zero: bool
-    first_year: int
+    territory: str = _declare(
+        "VI", "USPS code of the territory to profile, see htprofiles territories",
+        "one of the 56 codes of htprofiles territories")
+    year: int = _declare(
+        2016, "calendar year of the profile, a record belongs to the year of its date",
+        "a year of the data")
+    data_dir: str = _declare(
+        "", "folder of signals, cases and victims files, empty for the embedded synthetic sample",
+        "a data folder, or empty")
+    params_dir: str = _declare(
+        "", "folder holding territories/XX.yaml, empty for the params folder of the project",
+        "a params folder, or empty")
+    suppression_threshold: int = _declare(
+        3, "counts from 1 to threshold-1 are published as <threshold",
+        "2 or more with suppress_zero; 1, or 3 or more, without", ge=1)
+    suppress_zero: bool = _declare(
+        True, "publish zero counts as <threshold too", "true or false")
+    first_year: int = _declare(
+        2012, "first year of the data window shown in per-year tables",
+        "a year of the data, not after year")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _from_text(cls, value, info: ValidationInfo):
+        """Read text as the declared type (``-p NAME=VALUE``, papermill ``-p``, YAML), so that
+        "false" is False rather than a truthy string; other types must match exactly."""
+        kind = cls.model_fields[info.field_name].annotation
+        if not isinstance(value, str) or kind is str:
+            return value
+        if kind is bool:
+            if value.strip().lower() not in _FLAGS:
+                raise ValueError(f"expected true or false, got {value!r}")
+            return _FLAGS[value.strip().lower()]
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {value!r}") from None
+
+    @field_validator("territory")
+    @classmethod
+    def _known(cls, code: str) -> str:
+        if code not in TERRITORIES:
+            raise ValueError(f"unknown territory {code!r} "
+                             f"(htprofiles territories lists the codes)")
+        return code
 
     @model_validator(mode="after")
-    def _consistent(self) -> ReportParameters:
-        if self.territory not in TERRITORIES:
-            raise ValueError(f"unknown territory {self.territory!r}")
+    def _consistent(self, info: ValidationInfo) -> ReportParameters:
+        """Checks across parameters, and against the data's years when the caller knows them
+        (``context={"data_years": ...}``)."""
+        problems = self._outside((info.context or {}).get("data_years"))
         if self.first_year > self.year:
-            raise ValueError(f"first_year {self.first_year} is after year {self.year}")
+            problems.append(f"first_year: {self.first_year} is after year {self.year}")
+        least_withheld = 0 if self.suppress_zero else 1
+        if self.suppression_threshold - least_withheld == 1:  # as SuppressionRule refuses it
+            problems.append(
+                f"suppression_threshold: {self.suppression_threshold} with suppress_zero "
+                f"{self.suppress_zero} would show <{self.suppression_threshold} for exactly "
+                f"{least_withheld}, and a withheld count needs two possible values or more")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    def _outside(self, data_years: Iterable[int] | None) -> list[str]:
+        """Years outside the data, whose every count would be an unreported zero."""
+        if data_years is None:
+            return []
+        years = sorted(set(data_years))
+        span = f"{years[0]}-{years[-1]}" if years else "none: the data hold no record"
+        return [f"{name}: {getattr(self, name)} is outside the years of the data, {span}"
+                for name in ("year", "first_year")
+                if not years or not years[0] <= getattr(self, name) <= years[-1]]
+
+    @property
+    def rule(self) -> SuppressionRule:
+        """The disclosure rule (imported here: suppression needs scipy, slow to import)."""
+        from .suppression import SuppressionRule
+
+        return SuppressionRule(self.suppression_threshold, self.suppress_zero)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else embedded_sample_dir()
 
     @property
     def params_path(self) -> Path:
         return Path(self.params_dir) if self.params_dir else default_params_dir()
 
 
-def validate_parameters(values: dict) -> ReportParameters:
-    """Check parameters before anything runs; one message lists every problem."""
+def validate_parameters(values: dict, data_years: Iterable[int] | None = None
+                        ) -> ReportParameters:
+    """Check parameters before anything runs; one message names every problem.
+
+    ``data_years``, when known, bounds ``year`` and ``first_year``.
+    """
     try:
-        return ReportParameters(**values)
+        return ReportParameters.model_validate(values, context={"data_years": data_years})
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'parameters'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(_describe(error) for error in exc.errors())
         raise UsageError(f"invalid report parameters: {problems}") from None
+
+
+def _describe(error: dict) -> str:
+    """One pydantic error as ``NAME: what is wrong, got VALUE``."""
+    name = ".".join(map(str, error["loc"]))
+    if error["type"] == "extra_forbidden":
+        return f"unknown parameter {name!r} (known: {', '.join(ReportParameters.model_fields)})"
+    if error["type"] == "value_error":
+        message = str(error["ctx"]["error"])
+    else:
+        message = f"{error['msg'][0].lower()}{error['msg'][1:]}, got {error['input']!r}"
+    return f"{name}: {message}" if name else message
+
+
+def parse_overrides(pairs: Iterable[str]) -> dict[str, str]:
+    """``-p NAME=VALUE`` options as text, which validation reads as each declared type.
+
+    Raises
+    ------
+    UsageError
+        For a pair without ``=``, or a parameter the batch sets per report.
+    """
+    overrides = {}
+    for text in pairs:
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise UsageError(f"-p expects NAME=VALUE, got {text!r}")
+        if name in PER_REPORT:
+            raise UsageError(f"parameter {name} is set per report; use {PER_REPORT[name]}")
+        overrides[name] = value
+    return overrides
+
+
+def parameter_rows() -> list[tuple[str, str, str, str, str]]:
+    """Name, type, default, allowed values and help of each parameter, as declared."""
+    return [(name, spec.annotation.__name__, repr(spec.default),
+             spec.json_schema_extra["allowed"], spec.description)
+            for name, spec in ReportParameters.model_fields.items()]
 
 
 @dataclass(frozen=True)

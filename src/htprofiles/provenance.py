@@ -30,8 +30,11 @@ def package_versions() -> dict[str, str]:
 @cache
 def git_commit() -> str | None:
     """The project's commit, when it is a git checkout (``package`` covers uncommitted edits)."""
+    root = project_root()
+    if root is None:  # an installed wheel: whatever repository the working folder is in is not ours
+        return None
     try:
-        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_root(),
+        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root,
                                 capture_output=True, text=True, timeout=10, check=True)
     except (OSError, subprocess.SubprocessError):
         return None

@@ -1,0 +1,214 @@
+"""Parameters: declared once, validated in one place, whoever runs the template and from where."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import jupytext
+import nbformat
+import papermill
+import pytest
+
+from htprofiles import notebook, parameters
+from htprofiles.data import load_dataset, slice_dataset, write_dataset
+from htprofiles.errors import UsageError
+from htprofiles.parameters import (
+    ReportParameters,
+    default_params_dir,
+    parameter_rows,
+    parse_overrides,
+    template_notebook,
+    validate_parameters,
+)
+from htprofiles.render import report_json
+from htprofiles.sample import embedded_sample_dir
+from htprofiles.suppression import SuppressionRule
+
+PROJECT = Path(__file__).parents[1]
+TEMPLATE = PROJECT / "notebooks" / "profile.ipynb"
+TWIN = PROJECT / "notebooks" / "profile.py"
+FIELDS = ReportParameters.model_fields
+
+
+def test_template_declares_exactly_the_model_parameters():
+    declared = papermill.inspect_notebook(str(TEMPLATE))
+    assert {name: (p["inferred_type_name"], ast.literal_eval(p["default"]), p["help"])
+            for name, p in declared.items()} == {
+        name: (spec.annotation.__name__, spec.default, spec.description)
+        for name, spec in FIELDS.items()}
+    assert list(declared) == list(FIELDS)
+
+
+def test_text_twin_is_in_step_with_the_template():
+    assert jupytext.writes(jupytext.read(TEMPLATE), fmt="py:percent") == TWIN.read_text(), (
+        "notebooks/profile.py and profile.ipynb differ: edit one, then run "
+        "`uv run jupytext --sync notebooks/profile.ipynb`")
+
+
+def test_template_is_committed_without_outputs_and_one_parameters_cell():
+    cells = nbformat.read(TEMPLATE, as_version=4).cells
+    assert all(c.outputs == [] and c.execution_count is None
+               for c in cells if c.cell_type == "code")
+    assert sum("parameters" in c.metadata.get("tags", []) for c in cells) == 1
+
+
+def test_readme_table_lists_the_declared_parameters():
+    rows = [tuple(cell.strip().strip("`") for cell in line.strip("|").split("|"))
+            for line in (PROJECT / "README.md").read_text().splitlines()
+            if line.startswith("| `")]
+    assert rows == [row[:4] for row in parameter_rows()]
+
+
+def test_text_is_read_as_the_declared_type():
+    params = validate_parameters({"territory": "TX", "year": "2015", "first_year": " 2013 ",
+                                  "suppression_threshold": "5", "suppress_zero": "false"})
+    assert params.model_dump() == {"territory": "TX", "year": 2015, "data_dir": "",
+                                   "params_dir": "", "suppression_threshold": 5,
+                                   "suppress_zero": False, "first_year": 2013}
+    assert validate_parameters({"suppress_zero": "Yes"}).suppress_zero is True
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"year": "2016x"}, "year: expected a whole number, got '2016x'"),
+    ({"year": 2016.0}, "year: input should be a valid integer, got 2016.0"),
+    ({"territory": 1}, "territory: input should be a valid string, got 1"),  # papermill: -p t 01
+    ({"territory": "ZZ"}, "territory: unknown territory 'ZZ' (htprofiles territories lists"),
+    ({"suppress_zero": "maybe"}, "suppress_zero: expected true or false, got 'maybe'"),
+    ({"suppress_zero": 1}, "suppress_zero: input should be a valid boolean, got 1"),
+    ({"suppression_threshold": 0},
+     "suppression_threshold: input should be greater than or equal to 1, got 0"),
+    ({"suppression_threshold": 1}, "suppression_threshold: 1 with suppress_zero True would "
+                                   "show <1 for exactly 0"),
+    ({"first_year": 2017}, "first_year: 2017 is after year 2016"),
+    ({"colour": "red"}, "unknown parameter 'colour' (known: territory, year, data_dir"),
+])
+def test_a_bad_value_gets_one_line_naming_the_parameter(values, message):
+    with pytest.raises(UsageError) as raised:
+        validate_parameters(values)
+    assert str(raised.value).startswith("invalid report parameters: ")
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_every_problem_is_named_at_once():
+    with pytest.raises(UsageError) as raised:
+        validate_parameters({"year": "x", "territory": "ZZ", "colour": 1})
+    assert all(name in str(raised.value) for name in ("year:", "territory:", "'colour'"))
+
+
+@pytest.mark.parametrize("threshold", [1, 2, 3, 4])
+@pytest.mark.parametrize("suppress_zero", [True, False])
+def test_parameters_accept_exactly_the_rules_suppression_accepts(threshold, suppress_zero):
+    values = {"suppression_threshold": threshold, "suppress_zero": suppress_zero}
+    try:
+        SuppressionRule(threshold, suppress_zero)
+    except ValueError:
+        with pytest.raises(UsageError, match="suppression_threshold"):
+            validate_parameters(values)
+    else:
+        assert validate_parameters(values).rule == SuppressionRule(threshold, suppress_zero)
+
+
+@pytest.mark.parametrize("name, value", [("year", 2017), ("first_year", 2011)])
+def test_years_outside_the_data_are_refused(name, value):
+    with pytest.raises(UsageError, match=f"{name}: {value} is outside the years of the data, "
+                                         f"2012-2016"):
+        validate_parameters({name: value}, data_years=[2014, 2012, 2016, 2013, 2015])
+
+
+def test_overrides_are_name_value_pairs_and_leave_the_matrix_to_its_options():
+    assert parse_overrides(["suppression_threshold=5", "suppress_zero=false"]) == {
+        "suppression_threshold": "5", "suppress_zero": "false"}
+    with pytest.raises(UsageError, match="-p expects NAME=VALUE, got 'year'"):
+        parse_overrides(["year"])
+    for name, option in [("territory", "--territory"), ("data_dir", "--data")]:
+        with pytest.raises(UsageError, match=f"{name} is set per report; use {option}"):
+            parse_overrides([f"{name}=TX"])
+
+
+def test_default_paths_never_depend_on_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    params = validate_parameters({})
+    assert params.data_path == embedded_sample_dir()
+    assert params.params_path == PROJECT / "params"
+    assert template_notebook() == TEMPLATE
+
+
+def test_an_installed_wheel_uses_the_template_and_params_it_ships(monkeypatch):
+    """The wheel's force-include puts both where the package looks without a checkout."""
+    monkeypatch.setattr(parameters, "project_root", lambda: None)
+    package = Path(parameters.__file__).parent
+    assert template_notebook() == package / parameters.TEMPLATE
+    assert default_params_dir() == package / parameters.PARAMS
+    wheel = tomllib.loads((PROJECT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]
+    assert wheel["targets"]["wheel"]["force-include"] == {
+        parameters.TEMPLATE: f"htprofiles/{parameters.TEMPLATE}",
+        parameters.PARAMS: f"htprofiles/{parameters.PARAMS}"}
+
+
+def test_the_notebook_checks_years_against_the_data_it_reads():
+    with pytest.raises(UsageError, match="year: 2017 is outside the years of the data, 2012-2016"):
+        notebook.prepare(year=2017)
+
+
+def test_a_batch_slice_is_checked_against_the_years_of_the_whole_data(vi_data, tmp_path):
+    """TX has records of 2016 only, but the data (and so the batch) cover 2015-2016."""
+    write_dataset(slice_dataset(load_dataset(vi_data), "TX"), tmp_path / "slice")
+    profile = notebook.prepare(territory="TX", year=2016, first_year=2015,
+                               data_dir=str(tmp_path / "slice"))
+    assert (profile.first_year, profile.year) == (2015, 2016)
+
+
+def _papermill(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Plain papermill, as a researcher runs it (from the project's environment)."""
+    return subprocess.run([sys.executable, "-m", "papermill", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=600)
+
+
+def test_papermill_help_lists_every_parameter_with_its_help(tmp_path):
+    result = _papermill("--help-notebook", str(TEMPLATE), cwd=tmp_path)
+    text = " ".join(result.stdout.split())
+    assert result.returncode == 0, result.stderr
+    for name, spec in FIELDS.items():
+        assert f"{name}: {spec.annotation.__name__} (default " in text
+        assert spec.description in text
+
+
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory) -> Path:
+    """The template copied to a folder outside the project, also the working folder."""
+    folder = tmp_path_factory.mktemp("elsewhere")
+    shutil.copy(TEMPLATE, folder / "copy.ipynb")
+    return folder
+
+
+def test_the_copied_template_runs_with_plain_papermill_and_its_defaults(elsewhere):
+    result = _papermill("copy.ipynb", "out.ipynb", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    executed = nbformat.read(elsewhere / "out.ipynb", as_version=4)
+    report = report_json(executed)
+    assert (report["territory"], report["year"], report["synthetic_sample"]) == ("VI", 2016, True)
+    assert report["suppression"] == {"threshold": 3, "suppress_zero": True}
+    html = "".join(output.data.get("text/html", "") for cell in executed.cells
+                   for output in cell.get("outputs", []))
+    assert "Women’s Coalition of St. Croix Crisis Center Hotline" in html  # params/territories
+
+
+def test_plain_papermill_refuses_bad_parameters_in_one_line(elsewhere):
+    result = _papermill("copy.ipynb", "bad.ipynb", "-p", "colour", "red", "-p", "year", "2016x",
+                        "-p", "suppression_threshold", "0", cwd=elsewhere)
+    assert result.returncode != 0
+    errors = [o for c in nbformat.read(elsewhere / "bad.ipynb", as_version=4).cells
+              for o in c.get("outputs", []) if o.output_type == "error"]
+    assert len(errors) == 1
+    [line] = errors[0].traceback
+    assert line.startswith("UsageError: invalid report parameters: ")
+    for problem in ("year: expected a whole number, got '2016x'", "suppression_threshold: ",
+                    "unknown parameter 'colour'"):
+        assert problem in line
+        assert problem in result.stderr
