@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from importlib import resources
 
@@ -159,3 +160,31 @@ def map_projection(territory_code: str) -> dict:
     if territory_code == "AK":
         return {"type": "albers", "rotate": [154, 0, 0]}
     return {"type": "mercator"}
+
+
+ALASKA_ASPECT = 0.55
+"""Height over width of Alaska in its rotated Albers projection, Aleutians included."""
+
+
+def map_aspect(features: list[dict], territory_code: str) -> float:
+    """Height over width of a territory's map, so the map's box fits its shape.
+
+    Mercator (every territory but Alaska) from the features' bounds; Alaska's Albers map has
+    a fixed shape.
+    """
+    if territory_code == "AK":
+        return ALASKA_ASPECT
+    points = [point for feature in features for ring in _rings(feature["geometry"])
+              for point in ring]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    return (mercator_y(max(lats)) - mercator_y(min(lats))) / math.radians(max(lons) - min(lons))
+
+
+def _rings(geometry: dict) -> list:
+    polygons = geometry["coordinates"]
+    return [ring for polygon in (polygons if geometry["type"] == "MultiPolygon" else [polygons])
+            for ring in polygon]
