@@ -372,7 +372,8 @@ def _write_run_files(out: Path, previous: dict, records: dict, inputs: _Inputs,
     """The manifest (every report built into ``out``) and the index of this run's matrix."""
     rows = [{"territory": job.territory, "year": job.year,
              "headline": (records.get(job.name) or {}).get("headline"),
-             "status": (records.get(job.name) or {}).get("status", "failed")} for job in jobs]
+             "status": (records.get(job.name) or {}).get("status", "failed"),
+             "pdf": "pdf" in (records.get(job.name) or {}).get("sizes", {})} for job in jobs]
     suppression = {"threshold": jobs[0].parameters["suppression_threshold"],
                    "suppress_zero": jobs[0].parameters["suppress_zero"]}
     index_key = mf.sha256(mf.canonical([rows, suppression, inputs.synthetic, package]))

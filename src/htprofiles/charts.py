@@ -20,6 +20,8 @@ PALETTE = "#1f5f8b"
 """One dark blue for bars: readable in print and for every kind of colour vision."""
 MAP_COLOURS = ("#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000")
 """ColorBrewer OrRd: small counts, then one colour per bin of published counts."""
+DARK_COLOURS = MAP_COLOURS[-2:]
+"""Colours dark enough that text on them is white."""
 NO_CASES = "#ffffff"
 PROTECTING = "#bdbdbd"
 """Counties withheld to protect others: grey, outside the scale of counts."""
@@ -141,6 +143,39 @@ def county_map(table: PublishedTable, territory: Territory, rule: SuppressionRul
         .project(**geo.map_projection(territory.code))
         .properties(width=MAP_WIDTH, height=height)
     )
+
+
+NOT_IN_RUN = "not in this run"
+TILE = 40
+
+
+def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str) -> alt.LayerChart:
+    """Every territory as a tile roughly where it lies, coloured like the county map by its
+    published cell in ``table`` (rows with a ``code``); tiles not in the table stay blank."""
+    bins = map_bins(rule)
+    value_of = {row["code"]: row["value"] for row in table.rows}
+    rows = [{"code": code, "row": row, "col": col,
+             "bin": _bin_label(value_of[code], rule, bins) if code in value_of else NOT_IN_RUN}
+            for code, (row, col) in geo.TILE_GRID.items()]
+    shown = {row["bin"] for row in rows}
+    domain, colours = _legend(rule, bins, shown)
+    if NOT_IN_RUN in shown:
+        domain, colours = domain + [NOT_IN_RUN], colours + [NO_CASES]
+    dark = [label for label, colour in zip(domain, colours, strict=True) if colour in DARK_COLOURS]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("col:O", axis=None, scale=alt.Scale(paddingInner=0.08)),
+        y=alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0.08)))
+    tiles = base.mark_rect(stroke="#8c8c8c", strokeWidth=0.6).encode(
+        color=alt.Color("bin:N", title=legend_title, scale=alt.Scale(domain=domain, range=colours),
+                        legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
+                                          symbolType="square")))
+    codes = base.mark_text(fontWeight="bold").encode(
+        text="code:N",
+        color=alt.condition(alt.FieldOneOfPredicate(field="bin", oneOf=dark),
+                            alt.value("#ffffff"), alt.value("#1b1b1b")))
+    width, height = (1 + max(c for _, c in geo.TILE_GRID.values()),
+                     1 + max(r for r, _ in geo.TILE_GRID.values()))
+    return alt.layer(tiles, codes).properties(width=width * TILE, height=height * TILE)
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
