@@ -114,11 +114,26 @@ def test_report_is_offline_with_charts_and_readable_tables(browser, browser_repo
             expected = {row["category"]: format_value(row["value"])
                         for row in report["tables"][name]}
             assert _table_rows(seen.page, caption) == expected
-        assert seen.page.get_by_role("heading", level=1).inner_text().startswith(
-            report["territory_name"])
         screenshot(seen.page, f"{year}-{code}")
         assert seen.requests == []
         assert seen.errors == []
+
+
+@pytest.mark.parametrize("code, year", BROWSER_REPORTS)
+def test_report_reads_like_a_published_profile(browser, browser_reports, code, year):
+    """Title block, map legend starting at the small counts, one typeface for page and charts."""
+    html, report = _report(browser_reports, code, year)
+    with visit(browser, html) as seen:
+        title = seen.page.locator("header.title-block").inner_text()
+        for text in (report["territory_name"], f"Region {report['hhs_region']}",
+                     f"January {report['data_window']['first_year']} to December {year}",
+                     "Synthetic sample data"):
+            assert text in title
+        legend = seen.page.locator("figure.chart").first.locator(".role-legend-label text")
+        assert legend.first.text_content() == "fewer than 3"
+        fonts = seen.page.evaluate("""() => [document.body, document.querySelector('svg text')]
+            .map(element => getComputedStyle(element).fontFamily)""")
+        assert fonts[0] == fonts[1] and fonts[0].startswith('"Liberation Sans"')
 
 
 @pytest.mark.parametrize("code, year", BROWSER_REPORTS)

@@ -12,7 +12,7 @@ from importlib import resources
 import jinja2
 
 from . import charts, sections
-from .suppression import SuppressionRule, is_withheld
+from .suppression import COMPLEMENTARY, SuppressionRule, is_complementary, is_withheld
 from .tables import PublishedTable
 from .territories import TERRITORIES
 
@@ -90,7 +90,9 @@ def render_index(records: list[dict], suppression: dict, synthetic: bool) -> str
         css=css, rows=rows, years=years[::-1], latest=latest, synthetic=synthetic,
         regions=sorted({row["region"] for row in rows}, key=_roman),
         facts=sections.facts(headline_facts(records, latest)), rule=rule,
-        overview=_overview(records, latest, rule),
+        overview=_overview(records, latest, rule), complementary_mark=COMPLEMENTARY,
+        complementary=any(is_complementary(value) for r in records
+                          for value in (r.get("headline") or {}).values()),
     )
 
 
