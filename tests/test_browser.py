@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import BROWSER_REPORTS
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from htprofiles.charts import format_value
 from htprofiles.pdf import find_chromium, launch
-
-from conftest import BROWSER_REPORTS
 
 PROJECT = Path(__file__).parents[1]
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"

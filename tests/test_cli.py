@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import vi_2016_records, write_csvs
 
 from htprofiles.cli import main
-
-from conftest import vi_2016_records, write_csvs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

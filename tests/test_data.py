@@ -12,7 +12,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from htprofiles.data import SCHEMA, TABLES, load_dataset, slice_dataset, write_dataset
+from htprofiles.data import (
+    SCHEMA,
+    SOURCES_FILE,
+    TABLES,
+    load_dataset,
+    slice_dataset,
+    write_dataset,
+)
 from htprofiles.errors import InputError, UsageError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bad_input"
@@ -127,11 +134,12 @@ def test_written_data_loads_back_equal(tmp_path, fmt):
     original = load_dataset(write_data(tmp_path / "csv", cases=[case(), case(case_id="C2",
                                                                              county_fips="")]))
     write_dataset(original, tmp_path / fmt, fmt)
-    assert sorted(p.name for p in (tmp_path / fmt).iterdir()) == [f"{n}.{fmt}" for n in
-                                                                   sorted(TABLES)]
+    assert sorted(p.name for p in (tmp_path / fmt).iterdir()) == sorted(
+        [f"{n}.{fmt}" for n in TABLES] + [SOURCES_FILE])
     loaded = load_dataset(tmp_path / fmt)
     for name in TABLES:
         pd.testing.assert_frame_equal(getattr(loaded, name), getattr(original, name))
+    assert loaded.sources == original.sources, "a copy names the files it was read from"
 
 
 def test_written_parquet_has_only_contract_columns(tmp_path):
@@ -143,7 +151,8 @@ def test_written_parquet_has_only_contract_columns(tmp_path):
 def test_writing_one_format_replaces_the_other(tmp_path):
     dataset = load_dataset(write_data(tmp_path))
     write_dataset(dataset, tmp_path, "parquet")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n}.parquet" for n in sorted(TABLES)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{n}.parquet" for n in TABLES] + [SOURCES_FILE])
     pd.testing.assert_frame_equal(load_dataset(tmp_path).cases, dataset.cases)
 
 

@@ -12,14 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import BROWSER_REPORTS
 from pypdf import PdfReader
 
 from htprofiles import pdf, worker
 from htprofiles.charts import format_value
 from htprofiles.cli import main
 from htprofiles.render import Artifacts
-
-from conftest import BROWSER_REPORTS
 
 LETTER = (612, 792)
 

@@ -18,11 +18,11 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .errors import DisclosureError
 
-_NO_OPTIMUM = {2, 3, 4}
-"""``milp`` statuses: infeasible, unbounded, and HiGHS's "unbounded or infeasible"."""
-
 Cell = Hashable
 """Any hashable name of one count, e.g. ``("call_types", 2016, "tip")``."""
+
+_NO_OPTIMUM = {2, 3, 4}
+"""``milp`` statuses: infeasible, unbounded, and HiGHS's "unbounded or infeasible"."""
 
 
 @dataclass(frozen=True)
@@ -121,12 +121,13 @@ def _component_ranges(bounds: tuple, lines: tuple[Line, ...]) -> dict[Cell, Inte
     solved: dict[tuple, Interval] = {}
     ranges = {}
     for cell, known in bounds:
-        signature = program.signature(cell)
         if known.single:
             ranges[cell] = known
-        elif signature not in solved:
+            continue
+        signature = program.signature(cell)
+        if signature not in solved:
             solved[signature] = program.solve(cell)
-        ranges[cell] = solved.get(signature, known)
+        ranges[cell] = solved[signature]
     return ranges
 
 

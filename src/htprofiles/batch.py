@@ -188,7 +188,7 @@ def _umask() -> int:
     return mask
 
 
-class _Inputs:
+class BatchInputs:
     """The batch's data and template facts, recomputed only when their files changed."""
 
     def __init__(self, data_dir: Path, template: str, previous: dict):
@@ -196,6 +196,7 @@ class _Inputs:
         self.template = template
         self.file_hashes = mf.data_file_hashes(data_dir)
         self.template_hash = mf.sha256(template.encode())
+        self.package, self.versions = mf.package_fingerprint(), mf.dependency_versions()
         self._dataset = None
         recorded = previous.get("data", {})
         if self.file_hashes and recorded.get("files") == self.file_hashes:
@@ -223,6 +224,12 @@ class _Inputs:
             self._load()
         return slice_dataset(self._dataset, territory)
 
+    def report_inputs(self, parameters: dict, territory_file_bytes: bytes) -> dict[str, str]:
+        """The hash of everything one report depends on, as things stand now."""
+        return mf.report_inputs(parameters, self.template, self.package,
+                                self.slices[parameters["territory"]], territory_file_bytes,
+                                self.versions)
+
     def record(self) -> dict:
         return {"data": {"files": self.file_hashes, "slices": self.slices, "years": self.years,
                          "synthetic": self.synthetic},
@@ -238,20 +245,18 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
     config = load_batch_config(request.params_dir)
     chromium = find_chromium() if request.pdf else None
     previous = mf.load_manifest(request.out)
-    inputs = _Inputs(request.data_dir, template_notebook().read_text(encoding="utf-8"), previous)
+    template = template_notebook().read_text(encoding="utf-8")
+    inputs = BatchInputs(request.data_dir, template, previous)
     overrides = dict(coerce_override(p, inputs.defaults) for p in request.overrides)
     jobs = plan_jobs(config, request.territories, request.years, overrides, inputs.years,
                      inputs.defaults)
     codes = sorted({job.territory for job in jobs})
     check_territory_files(request.params_dir, codes)
     territory_files = {c: territory_file(request.params_dir, c).read_bytes() for c in codes}
-    package, versions = mf.package_fingerprint(), mf.dependency_versions()
 
     records, todo, result = {}, [], BatchResult()
     for job in jobs:
-        job_inputs = mf.report_inputs(job.parameters, inputs.template, package,
-                                      inputs.slices[job.territory],
-                                      territory_files[job.territory], versions)
+        job_inputs = inputs.report_inputs(job.parameters, territory_files[job.territory])
         key = mf.report_key(job_inputs)
         old = previous["reports"].get(job.name)
         if not request.force and mf.is_current(old, key, request.out, request.pdf):
@@ -259,7 +264,8 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
             result.unchanged.append(job.name)
         else:
             records[job.name] = {"territory": job.territory, "year": job.year, "key": key,
-                                 "inputs": job_inputs, "status": "pending"}
+                                 "parameters": job.parameters, "inputs": job_inputs,
+                                 "status": "pending"}
             todo.append(job)
 
     on_done = progress(len(jobs), len(result.unchanged)) if progress else None
@@ -267,11 +273,11 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
         _run(request, todo, inputs, territory_files, records, result, on_done, chromium)
     records = {name: _settle(record, previous["reports"].get(name))
                for name, record in records.items()}
-    _write_run_files(request.out, previous, records, inputs, jobs, package)
+    _write_run_files(request.out, previous, records, inputs, jobs)
     return result
 
 
-def _run(request: BuildRequest, todo: list[ReportJob], inputs: _Inputs, territory_files: dict,
+def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, territory_files: dict,
          records: dict, result: BatchResult, on_done, chromium: str | None) -> None:
     """Feed the executor a few reports at a time and write each one as it comes back.
 
@@ -367,8 +373,8 @@ def _settle(record: dict, old: dict | None) -> dict | None:
     return record
 
 
-def _write_run_files(out: Path, previous: dict, records: dict, inputs: _Inputs,
-                     jobs: list[ReportJob], package: str) -> None:
+def _write_run_files(out: Path, previous: dict, records: dict, inputs: BatchInputs,
+                     jobs: list[ReportJob]) -> None:
     """The manifest (every report built into ``out``) and the index of this run's matrix."""
     rows = [{"territory": job.territory, "year": job.year,
              "headline": (records.get(job.name) or {}).get("headline"),
@@ -376,7 +382,7 @@ def _write_run_files(out: Path, previous: dict, records: dict, inputs: _Inputs,
              "pdf": "pdf" in (records.get(job.name) or {}).get("sizes", {})} for job in jobs]
     suppression = {"threshold": jobs[0].parameters["suppression_threshold"],
                    "suppress_zero": jobs[0].parameters["suppress_zero"]}
-    index_key = mf.sha256(mf.canonical([rows, suppression, inputs.synthetic, package]))
+    index_key = mf.sha256(mf.canonical([rows, suppression, inputs.synthetic, inputs.package]))
     if previous.get("index") != index_key or not (out / "index.html").is_file():
         from .index import render_index
 

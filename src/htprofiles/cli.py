@@ -94,6 +94,17 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    from .verify import verify_reports
+
+    checks = verify_reports(Path(args.out), _data_dir(args), _params_dir(args))
+    for check in checks:
+        print(check)
+    bad = sum(not check.ok for check in checks)
+    print(f"{len(checks) - bad} current, {bad} stale or altered")
+    return 1 if bad else 0
+
+
 def cmd_territories(args) -> int:
     print(f"{'code':<5} {'fips':<5} {'region':<7} name")
     for t in TERRITORIES.values():
@@ -142,6 +153,11 @@ def parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", parents=[data_opts], help="check the inputs")
     validate.set_defaults(run=cmd_validate)
+
+    verify = commands.add_parser("verify", parents=[data_opts],
+                                 help="check reports against their inputs and files")
+    verify.add_argument("out", metavar="OUT", help="a folder of built reports")
+    verify.set_defaults(run=cmd_verify)
 
     territories = commands.add_parser("territories", help="list the known territories")
     territories.set_defaults(run=cmd_territories)

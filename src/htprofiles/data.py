@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -93,6 +94,8 @@ TABLES: tuple[str, ...] = tuple(SCHEMA)
 FORMATS = ("csv", "parquet")
 MAX_PROBLEMS = 50
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
+SOURCES_FILE = "htprofiles-sources.json"
+"""Written beside a slice: the hashes of the input files it was cut from."""
 SYNTHETIC_NOTE = (
     "This folder holds htprofiles' synthetic sample data: yearly totals follow published\n"
     "figures, the detail is invented. Reports built from it say so. Delete this file only\n"
@@ -111,7 +114,8 @@ class Dataset:
     Coded and id columns are ``string[pyarrow]`` with ``pd.NA`` for "not reported"; the date
     column is ``datetime64[us]`` and ``year`` (int64) its calendar year. Victims carry the
     ``territory`` and ``year`` of their case so they slice and count like cases.
-    ``sources`` maps each table to the sha256 of the file it was read from (provenance).
+    ``sources`` maps each table to the sha256 of the input file its rows came from
+    (provenance): the file read, or for a slice the original input file (``SOURCES_FILE``).
     ``synthetic`` is true for a folder marked as synthetic sample data (``SYNTHETIC_MARKER``),
     so every report built from it, or from a slice of it, says so.
     """
@@ -204,6 +208,9 @@ def load_dataset(directory: Path | str) -> Dataset:
     if problems:
         problems.raise_error(directory)
     dataset = _assemble({name: table for name, table in tables.items() if table is not None})
+    sources = directory / SOURCES_FILE
+    if sources.is_file():
+        dataset = replace(dataset, sources=json.loads(sources.read_text(encoding="utf-8")))
     return replace(dataset, synthetic=(directory / SYNTHETIC_MARKER).is_file())
 
 
@@ -236,7 +243,8 @@ def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet")
 
     Dates are ISO strings in CSV and ``date32`` in Parquet; "not reported" is an empty cell or
     a null. A file of the same table in the other format is removed, since a folder holding
-    both is refused.
+    both is refused. The data set's ``sources`` go beside it, so a slice still names the
+    input files it came from.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown data format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -252,6 +260,8 @@ def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet")
         other = "parquet" if fmt == "csv" else "csv"
         (directory / f"{name}.{other}").unlink(missing_ok=True)
     mark_synthetic(directory, dataset.synthetic)
+    text = json.dumps(dataset.sources, indent=1, sort_keys=True) + "\n"
+    (directory / SOURCES_FILE).write_text(text, encoding="utf-8")
 
 
 def mark_synthetic(directory: Path, synthetic: bool = True) -> None:

@@ -40,7 +40,10 @@ def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
     if jobs == 1:
         yield _InProcess()
         return
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+    # A fresh single-threaded server imports the worker code once and forks every worker
+    # from it: no fork of this threaded process, and no import per worker.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["htprofiles.worker"])
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                initializer=_ignore_interrupts)
     try:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from IPython.display import display
 
-from . import charts, sections
-from .content import load_territory_content
+from . import charts, provenance, sections
+from .content import load_territory_content, territory_file
 from .data import load_dataset, slice_dataset
 from .parameters import validate_parameters
-from .profile import Profile, build_profile, package_versions
+from .profile import Profile, build_profile
 from .sample import embedded_sample_dir
 from .suppression import SuppressionRule
 from .territories import TERRITORIES
@@ -28,15 +28,12 @@ def prepare(**parameters) -> Profile:
     data_dir = Path(params.data_dir) if params.data_dir else embedded_sample_dir()
     dataset = slice_dataset(load_dataset(data_dir), params.territory)
     content = load_territory_content(params.params_path, params.territory)
-    provenance = {
-        "parameters": params.model_dump(),
-        "inputs": dict(sorted(dataset.sources.items())),
-        "versions": package_versions(),
-    }
+    made_from = provenance.collect(params, dataset,
+                                   territory_file(params.params_path, params.territory))
     frames = {"signals": dataset.signals, "cases": dataset.cases, "victims": dataset.victims}
     rule = SuppressionRule(params.suppression_threshold, params.suppress_zero)
     return build_profile(frames, TERRITORIES[params.territory], params.year, params.first_year,
-                         rule, content, dataset.synthetic, provenance)
+                         rule, content, dataset.synthetic, made_from)
 
 
 def _show(fragment: str) -> None:

@@ -6,9 +6,7 @@ which holds no raw count.
 
 from __future__ import annotations
 
-import platform
 from dataclasses import dataclass
-from importlib import metadata
 
 from .content import TerritoryContent
 from .suppression import SuppressionRule
@@ -16,8 +14,6 @@ from .tables import PublishedTable, audit_summary, count_cells, publish_territor
 from .territories import Territory
 
 NATIONAL_HOTLINE = "1-888-373-7888"
-PROVENANCE_PACKAGES = ("htprofiles", "papermill", "nbconvert", "nbclient", "altair",
-                       "vl-convert-python", "pandas")
 
 
 @dataclass(frozen=True)
@@ -64,9 +60,3 @@ def build_profile(frames: dict, territory: Territory, year: int, first_year: int
                    content, synthetic,
                    provenance | {"audit": audit_summary(publication, year, first_year)})
 
-
-def package_versions() -> dict[str, str]:
-    """Versions of Python and the packages that shape a report's bytes."""
-    return {"python": platform.python_version()} | {
-        name: metadata.version(name) for name in PROVENANCE_PACKAGES
-    }

@@ -185,6 +185,15 @@ def _audit_line(audit: dict) -> str:
     return f"{withheld} withheld cells, each with {least} given everything published"
 
 
+_FINGERPRINTS = {
+    "data_slice": "This territory's records (sha256)",
+    "territory_file": "Territory file (sha256)",
+    "template": "Template notebook (sha256)",
+    "package": "htprofiles package files (sha256)",
+    "git_commit": "Project git commit",
+}
+
+
 def about(profile: Profile) -> str:
     """Parameters, input hashes and package versions: enough to rebuild and check the report."""
     prov = profile.provenance
@@ -194,7 +203,8 @@ def about(profile: Profile) -> str:
             ("Suppression", f"counts below {profile.rule.threshold} withheld"
              + (", zeros withheld" if profile.rule.suppress_zero else ""))]
     rows += [(f"Parameter {k}", str(v)) for k, v in prov.get("parameters", {}).items()]
-    rows += [(f"Input {k} (sha256)", v) for k, v in prov.get("inputs", {}).items()]
+    rows += [(f"Input file {k} (sha256)", v) for k, v in prov.get("inputs", {}).items()]
+    rows += [(label, prov[key]) for key, label in _FINGERPRINTS.items() if prov.get(key)]
     rows += [(f"Version of {k}", v) for k, v in prov.get("versions", {}).items()]
     if "audit" in prov:
         rows.append(("Disclosure audit", _audit_line(prov["audit"])))

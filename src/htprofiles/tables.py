@@ -124,12 +124,11 @@ class PublishedTable:
 
 @dataclass(frozen=True)
 class Publication:
-    """What every report of one territory publishes over ``years``: a mark per cell, and the
-    audited range of each cell a reader does not see as a count."""
+    """What every report of one territory publishes: a mark per cell, and the audited range
+    of each cell a reader does not see as a count."""
 
     territory: Territory
     rule: SuppressionRule
-    years: range
     marks: dict[CellId, Mark]
     ranges: dict[CellId, Interval]
 
@@ -184,17 +183,19 @@ def publish_territory(counts: Mapping[CellId, int], territory: Territory, years:
     """
     marks, ranges = {}, {}
     for year in years:
-        primary = _listed({cell: rule.publish(counts[cell]) for spec in TABLE_SPECS
-                           for cell in table_cells(spec, territory, year)})
         describe = partial(reader_knowledge, territory=territory, year=year, rule=rule)
-        final, found = protect(primary, describe, rule)
+        final, found = protect(primary_marks(counts, territory, year, rule), describe, rule)
         marks |= final
         ranges |= found
-    return Publication(territory, rule, years, marks, ranges)
+    return Publication(territory, rule, marks, ranges)
 
 
-def _listed(marks: dict[CellId, Mark]) -> dict[CellId, Mark]:
-    """Top lists keep their largest published categories; the others become None (unlisted)."""
+def primary_marks(counts: Mapping[CellId, int], territory: Territory, year: int,
+                  rule: SuppressionRule) -> dict[CellId, Mark]:
+    """One year's cells after primary suppression; top lists keep their largest published
+    categories and leave the others out (None)."""
+    marks = {cell: rule.publish(counts[cell]) for spec in TABLE_SPECS
+             for cell in table_cells(spec, territory, year)}
     for spec in TABLE_SPECS:
         if spec.top:
             cells = [c for c in marks if c[0] == spec.name]
@@ -216,12 +217,12 @@ def reader_knowledge(marks: Mapping[CellId, Mark], territory: Territory, year: i
             lines.append(Line((table, year, year if key is None else key), tuple(cells),
                               spec.exact))
         if spec.top:
-            known, order = _unlisted(cells, shown, spec.top, rule)
-            unlisted |= known
+            left_out, order = _unlisted(cells, shown, spec.top, rule)
+            unlisted |= left_out
             lines += order
-    known = knowledge_of(shown, tuple(lines), rule)
-    return Knowledge({cell: known.bounds[cell] if cell in shown else unlisted[cell]
-                      for cell in marks}, known.lines)
+    listed = knowledge_of(shown, tuple(lines), rule)
+    return Knowledge({cell: listed.bounds[cell] if cell in shown else unlisted[cell]
+                      for cell in marks}, listed.lines)
 
 
 def _unlisted(cells: list[CellId], shown: Mapping[CellId, Published], top: int,
@@ -298,7 +299,8 @@ def _ranked(rows: list[dict]) -> list[dict]:
 def audit_summary(publication: Publication, year: int, first_year: int) -> dict:
     """The audit of one report for its provenance: each hidden cell's range, no true value.
 
-    Ranges derive from published information only, so publishing them discloses nothing.
+    Ranges derive from published information only, so publishing them discloses nothing. The
+    categories a top list leaves out count as withheld: a reader cannot tell them apart.
     """
     tables, sizes = {}, []
     for spec in TABLE_SPECS:
