@@ -26,7 +26,7 @@ NO_CASES = "#ffffff"
 PROTECTING = "#bdbdbd"
 """Counties withheld to protect others: grey, outside the scale of counts."""
 WIDTH = 460
-MAP_WIDTH, MAP_HEIGHTS = 540, (220, 440)
+MAP_WIDTH, MAP_HEIGHTS = 540, (220, 400)
 """The map's width, and the range its height keeps to while following the territory's shape."""
 FONT = "Liberation Sans"
 """vl-convert ships this font, so chart text is measured alike on every machine; the report's
