@@ -81,6 +81,8 @@ def screenshot(page: Page, name: str) -> None:
 
 def serious_violations(page: Page) -> list[str]:
     """axe-core's serious and critical findings, as 'rule: element' lines."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make browser` (npm ci) first")
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     return [f"{v['id']}: {node['target']}" for v in violations if v["impact"] in SERIOUS
