@@ -56,11 +56,11 @@ def test_the_same_html_prints_to_the_same_bytes(browser_reports, monkeypatch):
     footer = pdf.footer("U.S. Virgin Islands", 2016)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     with pdf.Printer(pdf.find_chromium()) as printer:
-        first = printer.print(html, footer)
+        first = printer.to_pdf(html, footer)
         time.sleep(1.1)
-        second = printer.print(html, footer)
+        second = printer.to_pdf(html, footer)
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        dated = printer.print(html, footer)
+        dated = printer.to_pdf(html, footer)
     assert first == second == (browser_reports / "2016" / "VI.pdf").read_bytes()
     assert b"/CreationDate" not in first
     created = PdfReader(io.BytesIO(dated)).metadata.creation_date
@@ -102,14 +102,14 @@ def test_pdfs_stay_in_step_with_their_reports(canned_builds, tmp_path, capsys):
 
 
 def test_a_failed_print_fails_only_its_report(canned_builds, tmp_path, monkeypatch, capsys):
-    real = pdf.Printer.print
+    real = pdf.Printer.to_pdf
 
     def fail_for_texas(self, html: bytes, footer_html: str) -> bytes:
         if "Texas" in footer_html:
             raise pdf.PdfError("printing to PDF failed: no paper")
         return real(self, html, footer_html)
 
-    monkeypatch.setattr(pdf.Printer, "print", fail_for_texas)
+    monkeypatch.setattr(pdf.Printer, "to_pdf", fail_for_texas)
     out = tmp_path / "reports"
     (out / "2016").mkdir(parents=True)
     (out / "2016" / "TX.html").write_text("previous good report")

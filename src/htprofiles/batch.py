@@ -322,7 +322,7 @@ def _with_pdf(outcome, printer: Printer | None):
         return outcome
     report = outcome.artifacts.report
     try:
-        pdf = printer.print(outcome.artifacts.html,
+        pdf = printer.to_pdf(outcome.artifacts.html,
                             pdf_footer(report["territory_name"], report["year"]))
     except PdfError as exc:
         return replace(outcome, artifacts=None, error=str(exc))

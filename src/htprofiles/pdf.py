@@ -16,8 +16,12 @@ import shutil
 import time
 from html import escape
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from .errors import ReportError, UsageError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
 
 CHROMIUM_ENV = "HTPROFILES_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
@@ -27,9 +31,11 @@ LAUNCH_ARGS = (
 )
 """Headless on a closed network: without the background-networking flags Chromium keeps
 trying to reach Google's hosts."""
-MARGINS = {"top": "0.6in", "bottom": "0.75in", "left": "0.6in", "right": "0.6in"}
+SIDE = "0.6in"
+MARGINS = {"top": "0.6in", "bottom": "0.75in", "left": SIDE, "right": SIDE}
 FOOTER = (
-    '<div style="width:100%;margin:0 0.6in;display:flex;justify-content:space-between;'
+    '<div style="box-sizing:border-box;width:100%;padding:0 {side};display:flex;'
+    "justify-content:space-between;"
     "font:8pt 'Liberation Sans',Arial,Helvetica,sans-serif;color:#555\">"
     "<span>{title}</span><span>Page <span class=\"pageNumber\"></span> of "
     '<span class="totalPages"></span></span></div>'
@@ -57,14 +63,14 @@ def find_chromium() -> str:
     return found
 
 
-def launch(playwright, executable: str):
+def launch(playwright: Playwright, executable: str) -> Browser:
     """Start headless Chromium with the flags that keep it quiet offline (tests use it too)."""
     return playwright.chromium.launch(executable_path=executable, args=list(LAUNCH_ARGS))
 
 
 def footer(territory_name: str, year: int) -> str:
     """The page footer: territory and year on the left, page X of N on the right."""
-    return FOOTER.format(title=escape(f"{territory_name}, {year}"))
+    return FOOTER.format(title=escape(f"{territory_name}, {year}"), side=SIDE)
 
 
 def deterministic(pdf: bytes, epoch: str | None = None) -> bytes:
@@ -87,7 +93,7 @@ def deterministic(pdf: bytes, epoch: str | None = None) -> bytes:
 class Printer:
     """One headless Chromium for many reports; use as a context manager.
 
-    The browser starts on the first ``print`` so that a failure to start fails the reports
+    The browser starts on the first ``to_pdf`` so that a failure to start fails the reports
     that asked for a PDF, not the batch.
     """
 
@@ -105,7 +111,7 @@ class Printer:
         if self._playwright is not None:
             self._playwright.stop()
 
-    def _started(self):
+    def _started(self) -> Browser:
         if self._browser is None:
             from playwright.sync_api import sync_playwright
 
@@ -113,7 +119,7 @@ class Printer:
             self._browser = launch(self._playwright, self.executable)
         return self._browser
 
-    def print(self, html: bytes, footer_html: str) -> bytes:
+    def to_pdf(self, html: bytes, footer_html: str) -> bytes:
         """US-letter pages of one report, with the footer on each, offline.
 
         Raises
