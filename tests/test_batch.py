@@ -163,3 +163,63 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path, capsys):
     assert code == 2
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
     assert os.listdir(tmp_path) == []
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every living process below ``pid`` (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    """The processes still running (zombies waiting to be reaped do not count)."""
+    running = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            running.add(pid)
+    return running
+
+
+def test_ctrl_c_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "reports"
+    command = [str(Path(sys.executable).parent / "htprofiles"), "build", "--territory", "VI",
+               "PR", "GU", "AS", "MP", "DC", "--year", "2014", "2015", "2016", "--jobs", "2",
+               "--out", str(out)]
+    build = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while not list(out.glob("20*/*.html")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    spawned = _descendants(build.pid)
+    os.killpg(build.pid, signal.SIGINT)
+    _, err = build.communicate(timeout=30)
+    assert build.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    deadline = time.monotonic() + 10
+    while _alive(spawned) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(spawned), "workers or kernels left running"
+    written = list(out.glob("20*/*.html"))
+    assert 1 <= len(written) < 18
+    assert all(page.read_text().rstrip().endswith("</html>") for page in written)
+    assert not [p for p in out.rglob(".*") if p.is_file()], "half-written files left"

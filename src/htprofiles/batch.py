@@ -291,15 +291,15 @@ def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, terr
     from .worker import ReportTask, run_task
 
     waiting, log_lines = iter(todo), []
-    with (get_executor(request.executor)(request.jobs, request.scheduler) as pool,
-          Printer(chromium) if chromium else nullcontext() as printer):
-        def submit(job: ReportJob):
-            task = ReportTask(job, inputs.template, inputs.slice(job.territory),
-                              territory_files[job.territory], request.timeout)
-            return pool.submit(run_task, task)
+    try:
+        with (get_executor(request.executor)(request.jobs, request.scheduler) as pool,
+              Printer(chromium) if chromium else nullcontext() as printer):
+            def submit(job: ReportJob):
+                task = ReportTask(job, inputs.template, inputs.slice(job.territory),
+                                  territory_files[job.territory], request.timeout)
+                return pool.submit(run_task, task)
 
-        running = {submit(job) for job in islice(waiting, 2 * request.jobs)}
-        try:
+            running = {submit(job) for job in islice(waiting, 2 * request.jobs)}
             while running:
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -309,11 +309,10 @@ def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, terr
                     if on_done:
                         on_done(outcome)
                 running |= {submit(job) for job in islice(waiting, len(done))}
-        except KeyboardInterrupt:
-            result.interrupted = True
-            for future in running:
-                future.cancel()
-    write_atomic(request.out / LOG_FILE, "".join(log_lines).encode())
+    except KeyboardInterrupt:  # the executor has stopped its workers and their kernels
+        result.interrupted = True
+    finally:
+        write_atomic(request.out / LOG_FILE, "".join(log_lines).encode())
 
 
 def _with_pdf(outcome, printer: Printer | None):
@@ -323,7 +322,7 @@ def _with_pdf(outcome, printer: Printer | None):
     report = outcome.artifacts.report
     try:
         pdf = printer.to_pdf(outcome.artifacts.html,
-                            pdf_footer(report["territory_name"], report["year"]))
+                             pdf_footer(report["territory_name"], report["year"]))
     except PdfError as exc:
         return replace(outcome, artifacts=None, error=str(exc))
     return replace(outcome, artifacts=replace(outcome.artifacts, pdf=pdf))

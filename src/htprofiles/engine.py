@@ -8,8 +8,11 @@ the warm one only skips the start-up and import costs a fresh kernel pays every 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing.util
+import os
+import signal
 import threading
 from pathlib import Path
 
@@ -104,3 +107,15 @@ def worker_kernel() -> WarmKernel:
             kernel = _kernels[threading.get_ident()] = WarmKernel()
             multiprocessing.util.Finalize(kernel, kernel.shutdown, exitpriority=10)
         return kernel
+
+
+def kill_kernels() -> None:
+    """Kill every kernel this process started, from a signal handler: no lock, no event loop.
+
+    Kernels run in their own process group, which is killed whole.
+    """
+    for kernel in list(_kernels.values()):
+        pid = getattr(kernel.manager and kernel.manager.provisioner, "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)

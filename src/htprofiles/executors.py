@@ -9,6 +9,7 @@ alone writes to disk. Leaving the context shuts the workers (and their kernels) 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -17,9 +18,17 @@ from contextlib import contextmanager
 from .errors import UsageError
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the batch, which cancels what is pending and shuts them down."""
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the batch; when it stops them, they stop their kernels first."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+def _stop_worker(signum, frame) -> None:
+    from .engine import kill_kernels
+
+    kill_kernels()
+    os._exit(128 + signum)
 
 
 class _InProcess(Executor):
@@ -45,9 +54,14 @@ def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["htprofiles.worker"])
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                               initializer=_ignore_interrupts)
+                               initializer=_worker_signals)
     try:
         yield pool
+    except KeyboardInterrupt:
+        # Stop now rather than finish the running reports: their results would be dropped.
+        for process in list(pool._processes.values()):
+            process.terminate()
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -10,6 +10,7 @@ HTML prints to the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -106,10 +107,14 @@ class Printer:
 
     def __exit__(self, kind: type | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        if self._browser is not None:
+        """Close the browser; after Ctrl-C it may be gone already, which is no new error."""
+        if self._playwright is None:
+            return
+        from playwright.sync_api import Error
+
+        with contextlib.suppress(Error):
             self._browser.close()
-        if self._playwright is not None:
-            self._playwright.stop()
+        self._playwright.stop()
 
     def _started(self) -> Browser:
         if self._browser is None:
