@@ -2,7 +2,8 @@
 
 Playwright's own browser download does not work everywhere, so the system Chromium is used
 (``HTPROFILES_CHROMIUM``, else ``chromium`` or ``chromium-browser`` on the ``PATH``). One
-browser serves a whole batch: it is started on the first report and closed at the end.
+browser, in a process of its own, serves a whole batch: it is started on the first report and
+closed at the end.
 
 Chromium writes the time of printing into the PDF; ``deterministic`` replaces it, so the same
 HTML prints to the same bytes.
@@ -10,11 +11,15 @@ HTML prints to the same bytes.
 
 from __future__ import annotations
 
-import contextlib
+import multiprocessing
+import multiprocessing.util
 import os
 import re
 import shutil
+import signal
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from html import escape
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -91,40 +96,24 @@ def deterministic(pdf: bytes, epoch: str | None = None) -> bytes:
     return _DATE.sub(replace, pdf)
 
 
-class Printer:
-    """One headless Chromium for many reports; use as a context manager.
-
-    The browser starts on the first ``to_pdf`` so that a failure to start fails the reports
-    that asked for a PDF, not the batch.
-    """
+class _Session:
+    """Playwright and one headless Chromium, started on the first page; lives in the printer
+    process."""
 
     def __init__(self, executable: str):
         self.executable = executable
-        self._playwright = self._browser = None
-
-    def __enter__(self) -> Printer:
-        return self
-
-    def __exit__(self, kind: type | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        """Close the browser; after Ctrl-C it may be gone already, which is no new error."""
-        if self._playwright is None:
-            return
-        from playwright.sync_api import Error
-
-        with contextlib.suppress(Error):
-            self._browser.close()
-        self._playwright.stop()
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
 
     def _started(self) -> Browser:
         if self._browser is None:
             from playwright.sync_api import sync_playwright
 
-            self._playwright = sync_playwright().start()
+            self._playwright = self._playwright or sync_playwright().start()
             self._browser = launch(self._playwright, self.executable)
         return self._browser
 
-    def to_pdf(self, html: bytes, footer_html: str) -> bytes:
+    def print_page(self, html: bytes, footer_html: str) -> bytes:
         """US-letter pages of one report, with the footer on each, offline.
 
         Raises
@@ -139,11 +128,70 @@ class Printer:
             try:
                 page.route("**/*", lambda route: route.abort())  # reports fetch nothing
                 page.set_content(html.decode(), wait_until="load")
-                pdf = page.pdf(format="Letter", margin=MARGINS, print_background=True,
-                               display_header_footer=True, header_template="<span></span>",
-                               footer_template=footer_html, tagged=True, outline=True)
+                return page.pdf(format="Letter", margin=MARGINS, print_background=True,
+                                display_header_footer=True, header_template="<span></span>",
+                                footer_template=footer_html, tagged=True, outline=True)
             finally:
                 page.close()
         except Error as exc:
             raise PdfError(f"printing to PDF failed: {exc.message.splitlines()[0]}") from None
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+
+
+_session: _Session | None = None
+"""The printer process's browser session."""
+
+
+def _start_printer_process(executable: str) -> None:
+    """A session of its own, so that a Ctrl-C at the terminal reaches only the batch, which
+    then stops this process, instead of killing Playwright's driver and Chromium mid-page."""
+    global _session
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _session = _Session(executable)
+    multiprocessing.util.Finalize(_session, _session.close, exitpriority=10)
+
+
+def _print_page(html: bytes, footer_html: str) -> bytes:
+    return _session.print_page(html, footer_html)
+
+
+class Printer:
+    """Prints reports in one process of its own, with one headless Chromium; use as a context
+    manager.
+
+    Both start on the first ``to_pdf``, so a batch with nothing to print starts neither, and a
+    browser that cannot start fails the reports that asked for a PDF, not the batch.
+    """
+
+    def __init__(self, executable: str):
+        self.executable = executable
+
+    def __enter__(self) -> Printer:
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_start_printer_process,
+                                         initargs=(self.executable,))
+        return self
+
+    def __exit__(self, kind: type | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def to_pdf(self, html: bytes, footer_html: str) -> bytes:
+        """The report's PDF, without its time of printing (see ``deterministic``).
+
+        Raises
+        ------
+        PdfError
+            If Chromium cannot start or print, or the printer process died.
+        """
+        try:
+            pdf = self._pool.submit(_print_page, html, footer_html).result()
+        except BrokenProcessPool as exc:
+            raise PdfError(f"printing to PDF failed: the printer process died ({exc})") from None
         return deterministic(pdf, os.environ.get("SOURCE_DATE_EPOCH"))
