@@ -147,6 +147,7 @@ def county_map(table: PublishedTable, territory: Territory, rule: SuppressionRul
 
 NOT_IN_RUN = "not in this run"
 TILE = 40
+"""Side of a tile of the national tile map, in pixels."""
 
 
 def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str) -> alt.LayerChart:

@@ -16,8 +16,8 @@ from .suppression import COMPLEMENTARY, SuppressionRule, is_complementary, is_wi
 from .tables import PublishedTable
 from .territories import TERRITORIES
 
-STATUS_TEXT = {"written": "current", "failed": "failed",
-               "stale": "last build failed; previous report kept"}
+STATUS_TEXT = {"failed": "failed", "stale": "last build failed; previous report kept"}
+"""What the table says of a report that is not simply current."""
 
 
 def _template() -> jinja2.Template:
@@ -64,7 +64,7 @@ def _row(record: dict) -> dict:
         "pdf": f"{base}.pdf" if headline and record.get("pdf") else None,
         "cases": charts.format_value(headline["cases"]) if headline else "",
         "signals": charts.format_value(headline["signals"]) if headline else "",
-        "status": record["status"], "status_text": STATUS_TEXT[record["status"]],
+        "status": record["status"], "status_text": STATUS_TEXT.get(record["status"], ""),
     }
 
 
