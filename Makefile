@@ -5,7 +5,9 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup reports test lint clean
+NODE_TOOLS := node_modules/.package-lock.json
+
+.PHONY: setup browser reports test lint clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -14,14 +16,23 @@ $(UV):
 setup: $(UV)
 	$(UV) sync --frozen
 
+# The browser tests drive the system Chromium (Playwright's own browser download does not work
+# everywhere) and inject axe-core, pinned in package-lock.json. CI runs as root on a bare machine.
+browser: $(NODE_TOOLS)
+	command -v chromium >/dev/null || (apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 reports: setup
 	$(UV) run --frozen htprofiles build
 
-test: setup
+test: setup browser
 	$(UV) run --frozen pytest
 
 lint: setup
 	$(UV) run --frozen ruff check src tests
 
 clean:
-	rm -rf $(VENV) $(TOOLS) reports/[0-9]* reports/index.html reports/manifest.json reports/_failed
+	rm -rf $(VENV) $(TOOLS) node_modules test-artifacts reports/[0-9]* reports/index.html reports/manifest.json reports/_failed

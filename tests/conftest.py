@@ -70,3 +70,20 @@ def vi_2016_records() -> dict[str, list[dict]]:
 @pytest.fixture
 def vi_data(tmp_path) -> Path:
     return write_csvs(tmp_path / "vi_data", vi_2016_records())
+
+
+BROWSER_REPORTS = (("TX", 2016), ("VI", 2016), ("AK", 2016))
+"""A state, a territory and Alaska (its own projection): what the browser and PDF tests open."""
+
+
+@pytest.fixture(scope="session")
+def browser_reports(tmp_path_factory) -> Path:
+    """The browser reports built once, with PDFs, one at a time (warm kernel, ~30 s)."""
+    from htprofiles.cli import main
+
+    out = tmp_path_factory.mktemp("browser") / "reports"
+    territories = sorted({code for code, _ in BROWSER_REPORTS})
+    years = sorted({str(year) for _, year in BROWSER_REPORTS})
+    assert main(["build", "--territory", *territories, "--year", *years, "--pdf",
+                 "--jobs", "1", "--out", str(out)]) == 0
+    return out

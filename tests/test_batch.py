@@ -198,7 +198,8 @@ def _alive(pids: set[int]) -> set[int]:
     return running
 
 
-def test_ctrl_c_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path):
+@pytest.mark.parametrize("pdf", [(), ("--pdf",)], ids=["html", "pdf"])
+def test_ctrl_c_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path, pdf):
     import signal
     import subprocess
     import sys
@@ -207,7 +208,7 @@ def test_ctrl_c_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path):
     out = tmp_path / "reports"
     command = [str(Path(sys.executable).parent / "htprofiles"), "build", "--territory", "VI",
                "PR", "GU", "AS", "MP", "DC", "--year", "2014", "2015", "2016", "--jobs", "2",
-               "--out", str(out)]
+               "--out", str(out), *pdf]
     build = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from .parameters import (
     template_notebook,
     validate_parameters,
 )
+from .pdf import PdfError, Printer, find_chromium
+from .pdf import footer as pdf_footer
 from .territories import TERRITORIES
 
 BATCH_FILE = "batch.yaml"
@@ -74,6 +77,7 @@ class BuildRequest:
     executor: str = "local"
     scheduler: str | None = None
     timeout: float | None = None
+    pdf: bool = False
 
 
 @dataclass
@@ -195,6 +199,7 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
     ``progress(total, skipped)`` may return a callback called with each finished ``Outcome``.
     """
     config = load_batch_config(request.params_dir)
+    chromium = find_chromium() if request.pdf else None
     previous = mf.load_manifest(request.out)
     template = template_notebook().read_text(encoding="utf-8")
     inputs = BatchInputs(request.data_dir, template, previous)
@@ -209,7 +214,7 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
         job_inputs = inputs.report_inputs(job.parameters, territory_files[job.territory])
         key = mf.report_key(job_inputs)
         old = previous["reports"].get(job.name)
-        if not request.force and mf.is_current(old, key, request.out):
+        if not request.force and mf.is_current(old, key, request.out, request.pdf):
             records[job.name] = old
             result.unchanged.append(job.name)
         else:
@@ -220,7 +225,7 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
 
     on_done = progress(len(jobs), len(result.unchanged)) if progress else None
     if todo:
-        _run(request, todo, inputs, territory_files, records, result, on_done)
+        _run(request, todo, inputs, territory_files, records, result, on_done, chromium)
     records = {name: _settle(record, previous["reports"].get(name))
                for name, record in records.items()}
     _write_run_files(request.out, previous, records, inputs, jobs)
@@ -228,11 +233,12 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
 
 
 def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, territory_files: dict,
-         records: dict, result: BatchResult, on_done) -> None:
+         records: dict, result: BatchResult, on_done, chromium: str | None) -> None:
     """Feed the executor a few reports at a time and write each one as it comes back.
 
     At most two tasks per worker are in flight, so memory holds a few slices and results,
-    not the whole batch.
+    not the whole batch. PDFs are printed here, while the workers build the next reports,
+    so workers need no browser.
     """
     from concurrent.futures import FIRST_COMPLETED, wait
 
@@ -241,7 +247,8 @@ def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, terr
 
     waiting, log_lines = iter(todo), []
     try:
-        with get_executor(request.executor)(request.jobs, request.scheduler) as pool:
+        with (get_executor(request.executor)(request.jobs, request.scheduler) as pool,
+              Printer(chromium) if chromium else nullcontext() as printer):
             def submit(job: ReportJob):
                 task = ReportTask(job, inputs.template, inputs.slice(job.territory),
                                   territory_files[job.territory], request.timeout)
@@ -251,7 +258,7 @@ def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, terr
             while running:
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    outcome = future.result()
+                    outcome = _with_pdf(future.result(), printer)
                     records[outcome.job.name] |= _store(request.out, outcome, result)
                     log_lines.append(_log_line(outcome))
                     if on_done:
@@ -264,6 +271,19 @@ def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, terr
             write_atomic(request.out / LOG_FILE, "".join(log_lines).encode())
 
 
+def _with_pdf(outcome, printer: Printer | None):
+    """The outcome with its report printed to PDF, or failed if printing failed."""
+    if printer is None or outcome.artifacts is None:
+        return outcome
+    report = outcome.artifacts.report
+    try:
+        pdf = printer.to_pdf(outcome.artifacts.html,
+                             pdf_footer(report["territory_name"], report["year"]))
+    except PdfError as exc:
+        return replace(outcome, artifacts=None, error=str(exc))
+    return replace(outcome, artifacts=replace(outcome.artifacts, pdf=pdf))
+
+
 def _store(out: Path, outcome, result: BatchResult) -> dict:
     """Write a finished report, or keep its failed notebook; return its manifest fields."""
     job = outcome.job
@@ -274,9 +294,12 @@ def _store(out: Path, outcome, result: BatchResult) -> dict:
         return {"status": "failed", "error": outcome.error}
     paths = mf.report_paths(out, job.year, job.territory)
     files = {"html": outcome.artifacts.html, "json": outcome.artifacts.json,
-             "notebook": outcome.artifacts.notebook}
+             "notebook": outcome.artifacts.notebook, "pdf": outcome.artifacts.pdf}
+    files = {kind: data for kind, data in files.items() if data is not None}
     for kind, data in files.items():
         write_atomic(paths[kind], data)
+    if "pdf" not in files:
+        paths["pdf"].unlink(missing_ok=True)  # a PDF of the previous version would mislead
     failed_notebook_path(out, job).unlink(missing_ok=True)
     result.written.append(job.name)
     return {"status": "written", "error": None,
@@ -310,7 +333,8 @@ def _write_run_files(out: Path, previous: dict, records: dict, inputs: BatchInpu
     """The manifest (every report built into ``out``) and the index of this run's matrix."""
     rows = [{"territory": job.territory, "year": job.year,
              "headline": (records.get(job.name) or {}).get("headline"),
-             "status": (records.get(job.name) or {}).get("status", "failed")} for job in jobs]
+             "status": (records.get(job.name) or {}).get("status", "failed"),
+             "pdf": "pdf" in (records.get(job.name) or {}).get("sizes", {})} for job in jobs]
     suppression = {"threshold": jobs[0].parameters["suppression_threshold"],
                    "suppress_zero": jobs[0].parameters["suppress_zero"]}
     index_key = mf.sha256(mf.canonical([rows, suppression, inputs.synthetic, inputs.package]))

@@ -20,10 +20,26 @@ PALETTE = "#1f5f8b"
 """One dark blue for bars: readable in print and for every kind of colour vision."""
 MAP_COLOURS = ("#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000")
 """ColorBrewer OrRd: small counts, then one colour per bin of published counts."""
+DARK_COLOURS = MAP_COLOURS[-2:]
+"""Colours dark enough that text on them is white."""
 NO_CASES = "#ffffff"
 PROTECTING = "#bdbdbd"
 """Counties withheld to protect others: grey, outside the scale of counts."""
-WIDTH = 520
+WIDTH = 460
+MAP_WIDTH, MAP_HEIGHTS = 540, (220, 400)
+"""The map's width, and the range its height keeps to while following the territory's shape."""
+FONT = "Liberation Sans"
+"""vl-convert ships this font, so chart text is measured alike on every machine; the report's
+CSS names it first, so charts and page share one typeface."""
+THEME = {
+    "font": FONT,
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
+             "titleColor": "#555555", "labelColor": "#1b1b1b"},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "symbolSize": 160},
+    "text": {"fontSize": 12},
+    "view": {"stroke": None},
+}
+"""Chart text at the page's reading size; a chart's title is its figure's caption."""
 
 
 def format_value(value) -> str:
@@ -48,7 +64,7 @@ def bar_chart(table: PublishedTable) -> alt.LayerChart:
     """Horizontal bars by category, or columns by year, each labelled with its published cell."""
     rows = _bar_rows(table)
     order = [row["label"] for row in rows]
-    base = alt.Chart(alt.Data(values=rows), title=table.title)
+    base = alt.Chart(alt.Data(values=rows))
     if table.key == "year":
         position = {"x": alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
                     "y": alt.Y("value:Q", title="Count", axis=alt.Axis(format=",d"))}
@@ -59,7 +75,7 @@ def bar_chart(table: PublishedTable) -> alt.LayerChart:
                     "x": alt.X("value:Q", title="Count", axis=alt.Axis(format=",d"))}
         text = base.mark_text(align="left", dx=4).encode(
             y=position["y"], x=alt.X("value:Q"), text="text:N")
-        size = {"width": WIDTH - 180, "height": alt.Step(22)}
+        size = {"width": WIDTH - 200, "height": alt.Step(24)}
     bars = base.mark_bar(color=PALETTE).encode(**position, description="aria:N")
     # Withheld rows have no bar; their mark is drawn at the axis origin.
     text = text.encode(description="aria:N").transform_calculate(
@@ -112,21 +128,59 @@ def county_map(table: PublishedTable, territory: Territory, rule: SuppressionRul
         {**f, "properties": {**f["properties"], "bin": bin_of[f["id"]]}}
         for f in geo.territory_features(territory.fips)
     ]
+    low, high = MAP_HEIGHTS
+    height = round(min(max(MAP_WIDTH * geo.map_aspect(features, territory.code), low), high))
     domain, colours = _legend(rule, bins, set(bin_of.values()))
     data = alt.Data(values={"type": "FeatureCollection", "features": features},
                     format=alt.DataFormat(property="features", type="json"))
     return (
-        alt.Chart(data, title=table.title)
+        alt.Chart(data)
         .mark_geoshape(stroke="#555555", strokeWidth=0.4)
         .encode(color=alt.Color("properties.bin:O", title="Cases",
                                 scale=alt.Scale(domain=domain, range=colours),
-                                legend=alt.Legend(orient="right", symbolType="square")))
+                                legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
+                                                  symbolType="square")))
         .project(**geo.map_projection(territory.code))
-        .properties(width=WIDTH - 120, height=320)
+        .properties(width=MAP_WIDTH, height=height)
     )
+
+
+NOT_IN_RUN = "not in this run"
+TILE = 40
+"""Side of a tile of the national tile map, in pixels."""
+
+
+def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str) -> alt.LayerChart:
+    """Every territory as a tile roughly where it lies, coloured like the county map by its
+    published cell in ``table`` (rows with a ``code``); tiles not in the table stay blank."""
+    bins = map_bins(rule)
+    value_of = {row["code"]: row["value"] for row in table.rows}
+    rows = [{"code": code, "row": row, "col": col,
+             "bin": _bin_label(value_of[code], rule, bins) if code in value_of else NOT_IN_RUN}
+            for code, (row, col) in geo.TILE_GRID.items()]
+    shown = {row["bin"] for row in rows}
+    domain, colours = _legend(rule, bins, shown)
+    if NOT_IN_RUN in shown:
+        domain, colours = domain + [NOT_IN_RUN], colours + [NO_CASES]
+    dark = [label for label, colour in zip(domain, colours, strict=True) if colour in DARK_COLOURS]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("col:O", axis=None, scale=alt.Scale(paddingInner=0.08)),
+        y=alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0.08)))
+    tiles = base.mark_rect(stroke="#8c8c8c", strokeWidth=0.6).encode(
+        color=alt.Color("bin:N", title=legend_title, scale=alt.Scale(domain=domain, range=colours),
+                        legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
+                                          symbolType="square")))
+    codes = base.mark_text(fontWeight="bold").encode(
+        text="code:N",
+        color=alt.condition(alt.FieldOneOfPredicate(field="bin", oneOf=dark),
+                            alt.value("#ffffff"), alt.value("#1b1b1b")))
+    width, height = (1 + max(c for _, c in geo.TILE_GRID.values()),
+                     1 + max(r for r, _ in geo.TILE_GRID.values()))
+    return alt.layer(tiles, codes).properties(width=width * TILE, height=height * TILE)
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
     """Render a chart to an SVG string without any network access or random ids."""
-    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version="6.4")
+    spec = chart.to_dict() | {"config": THEME}
+    svg = vl_convert.vegalite_to_svg(spec, vl_version="6.4")
     return re.sub(r"^<\?xml[^>]*>\s*", "", svg)

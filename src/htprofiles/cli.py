@@ -37,7 +37,7 @@ def cmd_build(args) -> int:
         territories=tuple(args.territory or ()), years=tuple(args.year or ()),
         overrides=tuple(args.parameter), jobs=args.jobs, force=args.force,
         executor="dask" if args.scheduler else "local", scheduler=args.scheduler,
-        timeout=args.timeout,
+        timeout=args.timeout, pdf=args.pdf,
     )
     with _ProgressBar() as progress:
         result = batch.run_build(request, progress)
@@ -156,6 +156,8 @@ def parser() -> argparse.ArgumentParser:
                        help="run on an existing Dask scheduler, e.g. tcp://127.0.0.1:8786")
     build.add_argument("--timeout", type=float, metavar="SECONDS",
                        help="fail a report that runs longer than this")
+    build.add_argument("--pdf", action="store_true",
+                       help="also print each report to YEAR/CODE.pdf (needs Chromium)")
     build.set_defaults(run=cmd_build)
 
     validate = commands.add_parser("validate", parents=[data_opts], help="check the inputs")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 from importlib import resources
 
@@ -159,3 +160,48 @@ def map_projection(territory_code: str) -> dict:
     if territory_code == "AK":
         return {"type": "albers", "rotate": [154, 0, 0]}
     return {"type": "mercator"}
+
+
+_TILES = """
+AK 0 0|ME 0 11|VT 1 10|NH 1 11
+WA 2 1|ID 2 2|MT 2 3|ND 2 4|MN 2 5|IL 2 6|WI 2 7|MI 2 8|NY 2 9|RI 2 10|MA 2 11
+OR 3 1|NV 3 2|WY 3 3|SD 3 4|IA 3 5|IN 3 6|OH 3 7|PA 3 8|NJ 3 9|CT 3 10
+CA 4 1|UT 4 2|CO 4 3|NE 4 4|MO 4 5|KY 4 6|WV 4 7|VA 4 8|MD 4 9|DE 4 10
+AZ 5 2|NM 5 3|KS 5 4|AR 5 5|TN 5 6|NC 5 7|SC 5 8|DC 5 9
+OK 6 4|LA 6 5|MS 6 6|AL 6 7|GA 6 8
+HI 7 0|TX 7 4|FL 7 9
+AS 8 0|GU 8 1|MP 8 2|PR 8 9|VI 8 10
+"""
+TILE_GRID: dict[str, tuple[int, int]] = {
+    code: (int(row), int(col))
+    for code, row, col in (tile.split() for tile in _TILES.replace("\n", "|").split("|") if tile)
+}
+"""Every territory's (row, column) on a national tile grid: states roughly where they lie,
+the Pacific territories under Hawaii, Puerto Rico and the Virgin Islands under Florida."""
+
+ALASKA_ASPECT = 0.55
+"""Height over width of Alaska in its rotated Albers projection, Aleutians included."""
+
+
+def map_aspect(features: list[dict], territory_code: str) -> float:
+    """Height over width of a territory's map, so the map's box fits its shape.
+
+    Mercator (every territory but Alaska) from the features' bounds; Alaska's Albers map has
+    a fixed shape.
+    """
+    if territory_code == "AK":
+        return ALASKA_ASPECT
+    points = [point for feature in features for ring in _rings(feature["geometry"])
+              for point in ring]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+
+    def mercator_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    return (mercator_y(max(lats)) - mercator_y(min(lats))) / math.radians(max(lons) - min(lons))
+
+
+def _rings(geometry: dict) -> list:
+    polygons = geometry["coordinates"]
+    return [ring for polygon in (polygons if geometry["type"] == "MultiPolygon" else [polygons])
+            for ring in polygon]

@@ -19,7 +19,7 @@ MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 KEY_PACKAGES = ("papermill", "nbconvert", "nbclient", "altair", "vl-convert-python", "pandas",
                 "pyarrow", "ipykernel")
-SUFFIXES = {"html": ".html", "json": ".json", "notebook": ".ipynb"}
+SUFFIXES = {"html": ".html", "json": ".json", "notebook": ".ipynb", "pdf": ".pdf"}
 
 
 def sha256(data: bytes) -> str:
@@ -86,9 +86,12 @@ def load_manifest(out: Path) -> dict:
     return manifest
 
 
-def is_current(record: dict | None, key: str, out: Path) -> bool:
-    """Built from the same inputs, and its files still there with the sizes it wrote."""
+def is_current(record: dict | None, key: str, out: Path, pdf: bool = False) -> bool:
+    """Built from the same inputs, and its files still there with the sizes it wrote (a PDF
+    among them if ``pdf``)."""
     if not record or record.get("key") != key or record.get("status") != "written":
+        return False
+    if pdf and "pdf" not in record["sizes"]:
         return False
     paths = report_paths(out, record["year"], record["territory"])
     return all(paths[kind].is_file() and paths[kind].stat().st_size == size

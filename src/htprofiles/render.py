@@ -30,12 +30,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Artifacts:
-    """The three files of one report, and its JSON as data for the batch's index."""
+    """The files of one report, and its JSON as data for the batch's index.
+
+    ``pdf`` is printed by the batch, not the worker, and only when asked for.
+    """
 
     html: bytes
     json: bytes
     notebook: bytes
     report: dict
+    pdf: bytes | None = None
 
 
 class CellError(ReportError):

@@ -7,7 +7,13 @@ from html import escape
 from .charts import format_value
 from .content import Hotline, Link
 from .profile import NATIONAL_HOTLINE, Profile
-from .suppression import COMPLEMENTARY, Published, is_complementary
+from .suppression import (
+    COMPLEMENTARY,
+    Published,
+    SuppressionRule,
+    is_complementary,
+    is_withheld,
+)
 from .tables import PublishedTable
 
 NONE_ON_FILE = '<p class="none">None on file.</p>'
@@ -15,7 +21,8 @@ FOOTNOTE_MARK = "*"
 
 
 def header(profile: Profile) -> str:
-    """Title block: territory, HHS region, data window, and the synthetic-data notice."""
+    """Title block: territory, HHS region, data window and headline numbers, and the
+    synthetic-data notice."""
     t = profile.territory
     notice = (
         '<p class="notice" role="note"><strong>Synthetic sample data.</strong> This report was '
@@ -24,15 +31,36 @@ def header(profile: Profile) -> str:
         if profile.synthetic else ""
     )
     return (
-        f'<header class="title-block"><h1>{escape(t.name)}: Efforts to Combat Human '
-        f"Trafficking</h1>"
+        '<header class="title-block">'
+        '<p class="series">National Human Trafficking Hotline data: state and territory profile'
+        "</p>"
+        f"<h1>{escape(t.name)}: Efforts to Combat Human Trafficking</h1>"
         f'<p class="region">U.S. Department of Health and Human Services Region {t.hhs_region}</p>'
-        f"{notice}"
+        f"{facts(_headline_facts(profile))}{notice}"
         f"<p>This profile summarizes data reported to the National Human Trafficking Hotline "
         f"to help promote collaboration and inform and enhance the response to human trafficking "
         f"in {escape(t.name)}. Information was reported to the hotline from January "
         f"{profile.first_year} to December {profile.year}.</p></header>"
     )
+
+
+def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
+    """The profile year, the data window and the year's published case and signal counts."""
+    def in_year(name: str) -> str:
+        return next(format_value(row["value"]) for row in profile.tables[name].rows
+                    if row["year"] == profile.year)
+
+    return [("Profile year", str(profile.year)),
+            ("Data window", f"January {profile.first_year} to December {profile.year}"),
+            (f"Cases in {profile.year}", in_year("cases_by_year")),
+            (f"Signals in {profile.year}", in_year("signals_by_year"))]
+
+
+def facts(items: list[tuple[str, str]]) -> str:
+    """Headline numbers as a description list, each value above its label."""
+    return '<dl class="facts">' + "".join(
+        f"<div><dt>{escape(label)}</dt><dd>{escape(value)}</dd></div>" for label, value in items
+    ) + "</dl>"
 
 
 def table(published: PublishedTable, value_header: str = "Count") -> str:
@@ -70,12 +98,28 @@ def venues(published: PublishedTable) -> str:
     return table(published, "Cases")
 
 
-def figure(svg: str, caption: str, description: str) -> str:
-    """An inline SVG chart with a caption and a text alternative of published values."""
+def figure(svg: str, title: str, description: str, note: str = "", body: str = "") -> str:
+    """An inline SVG chart under its title, with a text alternative of published values and
+    optionally a note and more content (its table) beside it."""
+    note_html = f" {escape(note)}" if note else ""
     return (
-        f'<figure class="chart"><div role="img" aria-label="{escape(description)}">{svg}</div>'
-        f"<figcaption>{escape(caption)}</figcaption></figure>"
+        f'<figure class="chart"><figcaption><strong>{escape(title)}</strong>{note_html}'
+        f'</figcaption><div class="chart-body"><div role="img" aria-label="{escape(description)}">'
+        f"{svg}</div>{body}</div></figure>"
     )
+
+
+def chart_with_table(svg: str, published: PublishedTable, rule: SuppressionRule) -> str:
+    """A bar chart beside its table: the table is the chart's numbers, for every reader."""
+    return figure(svg, published.title, describe(published), bar_note(published, rule),
+                  table(published))
+
+
+def bar_note(published: PublishedTable, rule: SuppressionRule) -> str:
+    """What a bar chart's withheld rows mean, when it has any."""
+    if not any(is_withheld(v) and not is_complementary(v) for v in published.values()):
+        return ""
+    return f"A count shown as {rule.mark} is fewer than {rule.threshold}; it has no bar."
 
 
 def describe(published: PublishedTable) -> str:

@@ -1,0 +1,195 @@
+"""Reports and the landing page in a real browser: the system Chromium, driven by Playwright.
+
+Each page is opened from disk with every request but the page itself blocked and recorded.
+Screenshots (desktop and phone width) are kept in ``test-artifacts/browser/`` for people to look
+at. ``make test`` installs Chromium and axe-core.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import BROWSER_REPORTS
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from htprofiles.charts import format_value
+from htprofiles.pdf import find_chromium, launch
+
+PROJECT = Path(__file__).parents[1]
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = PROJECT / "test-artifacts" / "browser"
+PHONE = 390
+SERIOUS = {"serious", "critical"}
+DEMOGRAPHICS = {"citizenship": "Citizenship", "gender": "Gender", "age": "Age"}
+
+
+@dataclass
+class Visit:
+    """An open page and what it tried: requests other than itself, console errors."""
+
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = launch(playwright, find_chromium())
+        yield chromium
+        chromium.close()
+
+
+@contextmanager
+def visit(browser: Browser, path: Path, width: int = 1000,
+          javascript: bool = True) -> Iterator[Visit]:
+    """Open ``path`` offline: any other request is aborted and recorded."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  java_script_enabled=javascript)
+    url = path.as_uri()
+    page = context.new_page()
+    seen = Visit(page)
+
+    def route(route) -> None:
+        if route.request.url == url:
+            route.continue_()
+        else:
+            seen.requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page.on("websocket", lambda socket: seen.requests.append(socket.url))
+    page.on("console", lambda message: seen.errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: seen.errors.append(str(error)))
+    page.goto(url, wait_until="load")
+    try:
+        yield seen
+    finally:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings, as 'rule: element' lines."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make browser` (npm ci) first")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [f"{v['id']}: {node['target']}" for v in violations if v["impact"] in SERIOUS
+            for node in v["nodes"]]
+
+
+def _report(out: Path, code: str, year: int) -> tuple[Path, dict]:
+    base = out / str(year) / code
+    return base.with_suffix(".html"), json.loads(base.with_suffix(".json").read_text())
+
+
+def _table_rows(page: Page, caption: str) -> dict[str, str]:
+    """The visible (row header, value) pairs of the table with this caption."""
+    table = page.get_by_role("table", name=caption, exact=True)
+    assert table.is_visible()
+    return dict(table.evaluate(
+        "t => [...t.tBodies[0].rows].map(r => [r.cells[0].innerText, r.cells[1].innerText])"))
+
+
+@pytest.mark.parametrize("code, year", BROWSER_REPORTS)
+def test_report_is_offline_with_charts_and_readable_tables(browser, browser_reports, code, year):
+    html, report = _report(browser_reports, code, year)
+    with visit(browser, html) as seen:
+        charts = seen.page.locator("figure.chart svg")
+        assert charts.count() >= 4  # map, call types, cases and signals per year
+        for chart in charts.all():
+            box = chart.bounding_box()
+            assert chart.is_visible() and box["width"] > 0 and box["height"] > 0
+        for name, caption in DEMOGRAPHICS.items():
+            expected = {row["category"]: format_value(row["value"])
+                        for row in report["tables"][name]}
+            assert _table_rows(seen.page, caption) == expected
+        screenshot(seen.page, f"{year}-{code}")
+        assert seen.requests == []
+        assert seen.errors == []
+
+
+@pytest.mark.parametrize("code, year", BROWSER_REPORTS)
+def test_report_reads_like_a_published_profile(browser, browser_reports, code, year):
+    """Title block, map legend starting at the small counts, one typeface for page and charts."""
+    html, report = _report(browser_reports, code, year)
+    with visit(browser, html) as seen:
+        title = seen.page.locator("header.title-block").inner_text()
+        for text in (report["territory_name"], f"Region {report['hhs_region']}",
+                     f"January {report['data_window']['first_year']} to December {year}",
+                     "Synthetic sample data"):
+            assert text in title
+        legend = seen.page.locator("figure.chart").first.locator(".role-legend-label text")
+        assert legend.first.text_content() == "fewer than 3"
+        fonts = seen.page.evaluate("""() => [document.body, document.querySelector('svg text')]
+            .map(element => getComputedStyle(element).fontFamily)""")
+        assert fonts[0] == fonts[1] and fonts[0].startswith('"Liberation Sans"')
+
+
+@pytest.mark.parametrize("code, year", BROWSER_REPORTS)
+def test_report_has_no_serious_accessibility_violation(browser, browser_reports, code, year):
+    with visit(browser, _report(browser_reports, code, year)[0]) as seen:
+        assert serious_violations(seen.page) == []
+
+
+@pytest.mark.parametrize("code, year", BROWSER_REPORTS)
+def test_report_fits_a_phone(browser, browser_reports, code, year):
+    with visit(browser, _report(browser_reports, code, year)[0], width=PHONE) as seen:
+        assert seen.page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        screenshot(seen.page, f"{year}-{code}-phone")
+
+
+def test_index_is_offline_with_overview_and_every_report(browser, browser_reports):
+    with visit(browser, browser_reports / "index.html") as seen:
+        overview = seen.page.locator("figure.chart svg")
+        assert overview.is_visible() and overview.bounding_box()["height"] > 0
+        links = seen.page.locator("#report-rows th a")
+        assert sorted(links.evaluate_all("links => links.map(a => a.getAttribute('href'))")) == \
+            sorted(f"{year}/{code}.html" for code, year in BROWSER_REPORTS)
+        assert seen.page.locator("#report-rows a", has_text="PDF").count() == len(BROWSER_REPORTS)
+        screenshot(seen.page, "index")
+        assert serious_violations(seen.page) == []
+        assert seen.requests == []
+        assert seen.errors == []
+
+
+def test_index_reads_without_javascript(browser, browser_reports):
+    with visit(browser, browser_reports / "index.html", javascript=False) as seen:
+        rows = seen.page.locator("#report-rows tr")
+        assert [row.is_visible() for row in rows.all()] == [True] * len(BROWSER_REPORTS)
+        assert not seen.page.locator("form.filters").is_visible()
+        assert seen.requests == []
+
+
+def _visible_names(page: Page) -> list[str]:
+    return [row.inner_text() for row in page.locator("#report-rows th").all()
+            if row.is_visible()]
+
+
+def test_index_filters_by_name_region_and_year(browser, browser_reports):
+    with visit(browser, browser_reports / "index.html", width=PHONE) as seen:
+        form = seen.page.locator("form.filters")
+        form.get_by_label("Territory").fill("tex")
+        assert _visible_names(seen.page) == ["Texas"]
+        form.get_by_label("Territory").fill("")
+        form.get_by_label("HHS region").select_option("X")
+        assert _visible_names(seen.page) == ["Alaska"]
+        form.get_by_label("HHS region").select_option("")
+        form.get_by_label("Year").select_option("2016")
+        assert len(_visible_names(seen.page)) == len(BROWSER_REPORTS)
+        total = len(BROWSER_REPORTS)
+        assert form.locator("output").inner_text() == f"{total} of {total} reports"
+        assert seen.page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        screenshot(seen.page, "index-phone")
+        assert seen.errors == []

@@ -1,0 +1,127 @@
+"""``build --pdf``: letter pages printed by headless Chromium that hold the report's text, the
+same bytes for the same HTML, PDFs kept in step with their reports, and a failed print that
+fails only its report."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import BROWSER_REPORTS
+from pypdf import PdfReader
+
+from htprofiles import pdf, worker
+from htprofiles.charts import format_value
+from htprofiles.cli import main
+from htprofiles.render import Artifacts
+
+LETTER = (612, 792)
+
+
+def _pages(data: bytes) -> list[str]:
+    reader = PdfReader(io.BytesIO(data))
+    assert all((float(page.mediabox.width), float(page.mediabox.height)) == LETTER
+               for page in reader.pages)
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+@pytest.mark.parametrize("code, year", BROWSER_REPORTS)
+def test_pdf_is_letter_and_holds_the_report(browser_reports, code, year):
+    base = browser_reports / str(year) / code
+    data = base.with_suffix(".pdf").read_bytes()
+    report = json.loads(base.with_suffix(".json").read_text())
+    assert data.startswith(b"%PDF-")
+    pages = _pages(data)
+    assert report["territory_name"] in pages[0]
+    text = " ".join(pages)
+    for name in ("citizenship", "gender", "age"):
+        for row in report["tables"][name]:
+            assert f"{row['category']} {format_value(row['value'])}" in text
+    for number, page in enumerate(pages, 1):
+        assert f"{report['territory_name']}, {year}" in page
+        assert f"Page {number} of {len(pages)}" in page
+    record = json.loads((browser_reports / "manifest.json").read_text())["reports"]
+    assert record[f"{year}/{code}"]["sha256"]["pdf"] == hashlib.sha256(data).hexdigest()
+
+
+def test_the_same_html_prints_to_the_same_bytes(browser_reports, monkeypatch):
+    """Chromium stamps the second of printing; the stamp is blanked or set from
+    ``SOURCE_DATE_EPOCH``."""
+    html = (browser_reports / "2016" / "VI.html").read_bytes()
+    footer = pdf.footer("U.S. Virgin Islands", 2016)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with pdf.Printer(pdf.find_chromium()) as printer:
+        first = printer.to_pdf(html, footer)
+        time.sleep(1.1)
+        second = printer.to_pdf(html, footer)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        dated = printer.to_pdf(html, footer)
+    assert first == second == (browser_reports / "2016" / "VI.pdf").read_bytes()
+    assert b"/CreationDate" not in first
+    created = PdfReader(io.BytesIO(dated)).metadata.creation_date
+    assert created == datetime.fromtimestamp(1700000000, UTC)
+
+
+def _canned(out: Path, year: int, code: str) -> Artifacts:
+    """A built report's files, handed back by a stand-in for the kernel."""
+    base = out / str(year) / code
+    data = base.with_suffix(".json").read_bytes()
+    return Artifacts(html=base.with_suffix(".html").read_bytes(), json=data,
+                     notebook=base.with_suffix(".ipynb").read_bytes(), report=json.loads(data))
+
+
+@pytest.fixture
+def canned_builds(browser_reports, monkeypatch):
+    """Reports come back at once from the browser reports' files: the batch is what is tested."""
+    canned = {code: _canned(browser_reports, year, code) for code, year in BROWSER_REPORTS}
+    monkeypatch.setattr(worker, "build_report",
+                        lambda template, parameters, *rest: canned[parameters["territory"]])
+
+
+def _build(out: Path, *argv: str) -> int:
+    return main(["build", "--territory", "VI", "--year", "2016", "--jobs", "1", "--out", str(out),
+                 *argv])
+
+
+def test_pdfs_stay_in_step_with_their_reports(canned_builds, tmp_path, capsys):
+    out = tmp_path / "reports"
+    vi = out / "2016" / "VI.pdf"
+    assert _build(out) == 0 and not vi.exists()
+    assert _build(out, "--pdf") == 0 and vi.read_bytes().startswith(b"%PDF-")
+    assert _build(out, "--pdf") == 0 and _build(out) == 0 and vi.exists()
+    summaries = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in summaries] == [
+        "1 written", "1 written", "0 written", "0 written"]
+    assert _build(out, "--force") == 0
+    assert not vi.exists()  # a PDF of an older build would mislead
+
+
+def test_a_failed_print_fails_only_its_report(canned_builds, tmp_path, monkeypatch, capsys):
+    real = pdf.Printer.to_pdf
+
+    def fail_for_texas(self, html: bytes, footer_html: str) -> bytes:
+        if "Texas" in footer_html:
+            raise pdf.PdfError("printing to PDF failed: no paper")
+        return real(self, html, footer_html)
+
+    monkeypatch.setattr(pdf.Printer, "to_pdf", fail_for_texas)
+    out = tmp_path / "reports"
+    (out / "2016").mkdir(parents=True)
+    (out / "2016" / "TX.html").write_text("previous good report")
+    assert _build(out, "--territory", "TX", "--pdf") == 1
+    assert "FAILED 2016/TX: printing to PDF failed: no paper" in capsys.readouterr().err
+    assert (out / "2016" / "TX.html").read_text() == "previous good report"
+    assert not (out / "2016" / "TX.pdf").exists()
+    assert (out / "2016" / "VI.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_pdf_without_chromium_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "no-chromium"))
+    assert _build(tmp_path / "out", "--pdf") == 2
+    assert "--pdf needs Chromium" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
