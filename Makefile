@@ -19,8 +19,9 @@ setup: $(UV)
 # The browser tests drive the system Chromium (Playwright's own browser download does not work
 # everywhere) and inject axe-core, pinned in package-lock.json. CI runs as root on a bare machine.
 browser: $(NODE_TOOLS)
-	command -v chromium >/dev/null || (apt-get update && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+	(command -v chromium && fc-list | grep -q "Liberation Sans") >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends chromium fonts-liberation fontconfig)
 
 $(NODE_TOOLS): package.json package-lock.json
 	npm ci --no-audit --no-fund
