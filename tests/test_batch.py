@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from jupyter_core.utils import run_sync
 
 from htprofiles import worker
 from htprofiles.cli import main
@@ -139,11 +141,12 @@ def test_a_dead_warm_kernel_is_replaced(tmp_path):
     kernel = WarmKernel()
     try:
         first = kernel.ensure_started()
-        os.kill(first.provisioner.pid, 9)
-        while first.is_alive():
-            pass
-        assert kernel.reset(tmp_path).is_alive()
-        assert kernel.manager is not first
+        kernel.kill()
+        while run_sync(first.is_alive)():
+            time.sleep(0.05)
+        replacement = kernel.reset(tmp_path)
+        assert replacement is not first
+        assert run_sync(replacement.is_alive)()
     finally:
         kernel.shutdown()
 
