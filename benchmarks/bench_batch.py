@@ -100,7 +100,7 @@ def main() -> None:
         for scale in (5, 10):
             data = work / f"scale{scale}"
             run(htprofiles("sample-data", str(data), "--scale", str(scale)))
-            rows = sum(sum(1 for _ in open(f)) - 1 for f in data.glob("*.csv"))
+            rows = sum(f.read_text().count("\n") - 1 for f in data.glob("*.csv"))
             seconds, memory = run(htprofiles("validate", "--data", str(data)))
             report(f"validate, sample-data --scale {scale} ({rows:,} rows)", seconds, memory)
 
