@@ -12,7 +12,9 @@ import contextlib
 import logging
 import multiprocessing.util
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from pathlib import Path
 
@@ -74,7 +76,11 @@ class WarmKernel:
         """Start (or restart after a death) and warm up the kernel."""
         if self.manager is None or not run_sync(self.manager.is_alive)():
             self.shutdown()
-            self.manager = _ClientTrackingManager(kernel_name=self.kernel_name)
+            # IPC sockets in a folder of our own: kernels started at the same moment by
+            # several workers cannot race for the same TCP port.
+            self._sockets = tempfile.mkdtemp(prefix="htprofiles-kernel-")
+            self.manager = _ClientTrackingManager(kernel_name=self.kernel_name, transport="ipc",
+                                                  ip=os.path.join(self._sockets, "kernel"))
             run_sync(self.manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS)
             self._run(_WARM_UP, wait_for_ready=True)
         return self.manager
@@ -92,6 +98,7 @@ class WarmKernel:
         if pid:
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
     def shutdown(self) -> None:
         """Stop the kernel if this object started one; safe to call twice."""
@@ -101,6 +108,7 @@ class WarmKernel:
                 run_sync(self.manager.shutdown_kernel)(now=True)
             finally:
                 self.manager = None
+                shutil.rmtree(self._sockets, ignore_errors=True)
 
     def _run(self, code: str, wait_for_ready: bool = False) -> None:
         """Run set-up code silently (no output, no execution count) on a client of our own."""
