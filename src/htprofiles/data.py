@@ -19,9 +19,9 @@ Decisions
 * Lines that are blank (every field empty) are skipped.
 * An empty string and a Parquet null both mean "not reported" (``pd.NA``).
 * A Parquet date column may be a string, a date, or a timestamp at midnight.
-* A data set's ``years`` are those of its records, plus those recorded in the Parquet files
-  that ``write_dataset`` wrote: a territory's slice keeps the years of the whole data set, so
-  its report checks ``year`` and ``first_year`` against them as the batch did.
+* A data set's ``years`` are those of its records, plus those recorded in ``ORIGIN_FILE`` by
+  ``write_dataset``: a territory's slice keeps the years of the whole data set, so its report
+  checks ``year`` and ``first_year`` against them as the batch did.
 """
 
 from __future__ import annotations
@@ -97,10 +97,8 @@ TABLES: tuple[str, ...] = tuple(SCHEMA)
 FORMATS = ("csv", "parquet")
 MAX_PROBLEMS = 50
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
-SOURCES_FILE = "htprofiles-sources.json"
-"""Written beside a slice: the hashes of the input files it was cut from."""
-YEARS_KEY = "htprofiles.years"
-"""Parquet metadata key of the data set's years (see ``Dataset.years``)."""
+ORIGIN_FILE = "htprofiles-origin.json"
+"""Written beside a slice: the hashes of the input files it was cut from, and their years."""
 SYNTHETIC_NOTE = (
     "This folder holds htprofiles' synthetic sample data: yearly totals follow published\n"
     "figures, the detail is invented. Reports built from it say so. Delete this file only\n"
@@ -120,7 +118,7 @@ class Dataset:
     column is ``datetime64[us]`` and ``year`` (int64) its calendar year. Victims carry the
     ``territory`` and ``year`` of their case so they slice and count like cases.
     ``sources`` maps each table to the sha256 of the input file its rows came from
-    (provenance): the file read, or for a slice the original input file (``SOURCES_FILE``).
+    (provenance): the file read, or for a slice the original input file (``ORIGIN_FILE``).
     ``synthetic`` is true for a folder marked as synthetic sample data (``SYNTHETIC_MARKER``),
     so every report built from it, or from a slice of it, says so.
     ``years`` are the years of the whole data set, which a slice of it keeps.
@@ -215,9 +213,11 @@ def load_dataset(directory: Path | str) -> Dataset:
     if problems:
         problems.raise_error(directory)
     dataset = _assemble({name: table for name, table in tables.items() if table is not None})
-    sources = directory / SOURCES_FILE
-    if sources.is_file():
-        dataset = replace(dataset, sources=json.loads(sources.read_text(encoding="utf-8")))
+    origin = directory / ORIGIN_FILE
+    if origin.is_file():
+        recorded = json.loads(origin.read_text(encoding="utf-8"))
+        years = tuple(sorted(set(dataset.years) | set(recorded["years"])))
+        dataset = replace(dataset, sources=recorded["sources"], years=years)
     return replace(dataset, synthetic=(directory / SYNTHETIC_MARKER).is_file())
 
 
@@ -250,8 +250,8 @@ def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet")
 
     Dates are ISO strings in CSV and ``date32`` in Parquet; "not reported" is an empty cell or
     a null. A file of the same table in the other format is removed, since a folder holding
-    both is refused. The data set's ``sources`` go beside it, so a slice still names the
-    input files it came from.
+    both is refused. The data set's ``sources`` and ``years`` go beside it (``ORIGIN_FILE``),
+    so a slice still names the input files it came from and the years they cover.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown data format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -263,14 +263,13 @@ def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet")
             text = table.cast(pa.schema([(column, pa.string()) for column in table.column_names]))
             text.to_pandas().to_csv(directory / f"{name}.csv", index=False, lineterminator="\n")
         else:
-            years = ",".join(map(str, dataset.years))
-            pq.write_table(table.replace_schema_metadata({YEARS_KEY: years}),
-                           directory / f"{name}.parquet", compression="zstd")
+            pq.write_table(table, directory / f"{name}.parquet", compression="zstd")
         other = "parquet" if fmt == "csv" else "csv"
         (directory / f"{name}.{other}").unlink(missing_ok=True)
     mark_synthetic(directory, dataset.synthetic)
-    text = json.dumps(dataset.sources, indent=1, sort_keys=True) + "\n"
-    (directory / SOURCES_FILE).write_text(text, encoding="utf-8")
+    origin = {"sources": dataset.sources, "years": list(dataset.years)}
+    text = json.dumps(origin, indent=1, sort_keys=True) + "\n"
+    (directory / ORIGIN_FILE).write_text(text, encoding="utf-8")
 
 
 def mark_synthetic(directory: Path, synthetic: bool = True) -> None:
@@ -568,17 +567,8 @@ def _assemble(tables: Mapping[str, _Table]) -> Dataset:
             if spec.kind == "reference":
                 _place(frame, frame[column], frames[spec.references], spec.references)
     years = {int(y) for name in ("signals", "cases") for y in frames[name]["year"].unique()}
-    years |= {y for table in tables.values() for y in _recorded_years(table.path)}
     return Dataset(**frames, sources={name: table.sha256 for name, table in tables.items()},
                    years=tuple(sorted(years)))
-
-
-def _recorded_years(path: Path) -> tuple[int, ...]:
-    """The data set's years that ``write_dataset`` recorded in a Parquet file, if any."""
-    if path.suffix != ".parquet":
-        return ()
-    recorded = (pq.read_schema(path).metadata or {}).get(YEARS_KEY.encode(), b"")
-    return tuple(int(year) for year in recorded.decode().split(",") if year)
 
 
 def _place(frame: pd.DataFrame, keys: pd.Series, target: pd.DataFrame, name: str) -> None:
