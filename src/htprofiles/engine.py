@@ -21,6 +21,8 @@ from pathlib import Path
 from jupyter_client import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
+from .errors import ReportError
+
 KERNEL_NAME = "python3"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 """Keep start-up warnings out of the terminal; no history database shared by kernels."""
@@ -60,8 +62,8 @@ class _ClientTrackingManager(AsyncKernelManager):
             client.stop_channels()
 
 
-class KernelFailure(RuntimeError):
-    """The warm kernel could not be started or reset."""
+class KernelFailure(ReportError):
+    """The warm kernel could not be started or reset: the report fails, the batch goes on."""
 
 
 class WarmKernel:
