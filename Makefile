@@ -13,8 +13,11 @@ $(UV):
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Compiled bytecode: without it (and with PYTHONDONTWRITEBYTECODE set, as on some machines) every
+# kernel and worker would compile pandas, Altair and the rest from source at each start.
 setup: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	$(VENV)/bin/python -m compileall -q src
 
 # The browser tests drive the system Chromium (Playwright's own browser download does not work
 # everywhere) and inject axe-core, pinned in package-lock.json. CI runs as root on a bare machine.
