@@ -15,13 +15,22 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
+from .engine import KERNEL_MODULES
 from .errors import UsageError
 
 
-def _worker_signals() -> None:
-    """Workers leave Ctrl-C to the batch; when it stops them, they stop their kernels first."""
+def _start_worker() -> None:
+    """Workers leave Ctrl-C to the batch, and stop their kernels when it stops them; each
+    starts its kernel now, while it is a fresh copy of the fork server with a single thread,
+    so that the kernel can be forked from it (see ``engine.KernelSeed``)."""
+    from .engine import worker_kernel
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
+    try:
+        worker_kernel().ensure_started()
+    except Exception:  # noqa: BLE001 - the first report retries, and fails with the reason
+        pass
 
 
 def _stop_worker(signum, frame) -> None:
@@ -52,9 +61,8 @@ def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
     # A fresh single-threaded server imports the worker code once and forks every worker
     # from it: no fork of this threaded process, and no import per worker.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["htprofiles.worker"])
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                               initializer=_worker_signals)
+    context.set_forkserver_preload(["htprofiles.worker", *KERNEL_MODULES])
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
     try:
         yield pool
     except KeyboardInterrupt:
