@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from jupyter_core.utils import run_sync
 
-from htprofiles import worker
+from htprofiles import render
 from htprofiles.cli import main
 from htprofiles.engine import WarmKernel
 
@@ -100,14 +100,14 @@ def test_force_rebuilds_everything_identically(built, params, capsys):
 
 def test_a_failing_report_leaves_the_others_written(tmp_path, monkeypatch, capsys):
     """PR's kernel is handed an unknown territory: its notebook fails in the first cell."""
-    real = worker.build_report
+    real = render.build_report
 
     def build_report(template, parameters, workdir, kernel):
         if parameters["territory"] == "PR":
             parameters = {**parameters, "territory": "ZZ"}
         return real(template, parameters, workdir, kernel)
 
-    monkeypatch.setattr(worker, "build_report", build_report)
+    monkeypatch.setattr(render, "build_report", build_report)
     out = tmp_path / "reports"
     (out / "2016").mkdir(parents=True)
     (out / "2016" / "PR.html").write_text("previous good report")

@@ -15,10 +15,10 @@ import pytest
 from conftest import BROWSER_REPORTS
 from pypdf import PdfReader
 
-from htprofiles import pdf, worker
+from htprofiles import pdf, render
 from htprofiles.charts import format_value
 from htprofiles.cli import main
-from htprofiles.render import Artifacts
+from htprofiles.worker import Artifacts
 
 LETTER = (612, 792)
 
@@ -79,7 +79,7 @@ def _canned(out: Path, year: int, code: str) -> Artifacts:
 def canned_builds(browser_reports, monkeypatch):
     """Reports come back at once from the browser reports' files: the batch is what is tested."""
     canned = {code: _canned(browser_reports, year, code) for code, year in BROWSER_REPORTS}
-    monkeypatch.setattr(worker, "build_report",
+    monkeypatch.setattr(render, "build_report",
                         lambda template, parameters, *rest: canned[parameters["territory"]])
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import islice
 from pathlib import Path
 
@@ -150,35 +151,45 @@ def _umask() -> int:
 
 
 class BatchInputs:
-    """The batch's data and template facts, recomputed only when their files changed."""
+    """The batch's data and template facts, recomputed only when their files changed.
+
+    The data are read only when asked for, so that a batch can start its workers first.
+    """
 
     def __init__(self, data_dir: Path, template: str, previous: dict):
         self.data_dir = data_dir
         self.template = template
         self.file_hashes = mf.data_file_hashes(data_dir)
         self.package, self.versions = mf.package_fingerprint(), mf.dependency_versions()
-        self._dataset = None
         recorded = previous.get("data", {})
-        if self.file_hashes and recorded.get("files") == self.file_hashes:
-            self.slices, self.years = recorded["slices"], recorded["years"]
-            self.synthetic = recorded["synthetic"]
-        else:
-            self._load()
+        self.changed = not self.file_hashes or recorded.get("files") != self.file_hashes
+        """The data files differ from those of the last run: they must be read again."""
+        self._recorded = None if self.changed else {
+            fact: recorded[fact] for fact in ("slices", "years", "synthetic")}
 
-    def _load(self) -> None:
-        from .data import fingerprint, load_dataset, slice_dataset
+    @cached_property
+    def _dataset(self):
+        from .data import load_dataset
 
-        self._dataset = load_dataset(self.data_dir)
-        self.slices = {code: fingerprint(slice_dataset(self._dataset, code))
-                       for code in TERRITORIES}
-        self.years = list(self._dataset.years)
-        self.synthetic = self._dataset.synthetic
+        return load_dataset(self.data_dir)
+
+    @cached_property
+    def _facts(self) -> dict:
+        if self._recorded:
+            return self._recorded
+        from .data import fingerprint, slice_dataset
+
+        return {"slices": {code: fingerprint(slice_dataset(self._dataset, code))
+                           for code in TERRITORIES},
+                "years": list(self._dataset.years), "synthetic": self._dataset.synthetic}
+
+    slices = property(lambda self: self._facts["slices"])
+    years = property(lambda self: self._facts["years"])
+    synthetic = property(lambda self: self._facts["synthetic"])
 
     def slice(self, territory: str):
         from .data import slice_dataset
 
-        if self._dataset is None:
-            self._load()
         return slice_dataset(self._dataset, territory)
 
     def report_inputs(self, parameters: dict, territory_file_bytes: bytes) -> dict[str, str]:
@@ -188,8 +199,7 @@ class BatchInputs:
                                 self.versions)
 
     def record(self) -> dict:
-        return {"data": {"files": self.file_hashes, "slices": self.slices, "years": self.years,
-                         "synthetic": self.synthetic}}
+        return {"data": {"files": self.file_hashes, **self._facts}}
 
 
 def run_build(request: BuildRequest, progress: Callable[[int, int], object] | None = None
@@ -198,18 +208,53 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
 
     ``progress(total, skipped)`` may return a callback called with each finished ``Outcome``.
     """
+    from .executors import get_executor
+
     config = load_batch_config(request.params_dir)
     chromium = find_chromium() if request.pdf else None
     previous = mf.load_manifest(request.out)
     template = template_notebook().read_text(encoding="utf-8")
     inputs = BatchInputs(request.data_dir, template, previous)
+    result, plan = BatchResult(), None
+    try:
+        with ExitStack() as stack:
+            executor = get_executor(request.executor)(request.jobs, request.scheduler)
+            # Workers take seconds to start: when the reports will be rebuilt anyway, they
+            # start now and warm up while this process reads the data.
+            pool = stack.enter_context(executor) if request.force or inputs.changed else None
+            plan = _plan(request, config, inputs, previous, result)
+            on_done = progress(len(plan.jobs), len(result.unchanged)) if progress else None
+            if plan.todo:
+                _run(pool or stack.enter_context(executor), request, plan, inputs, result,
+                     on_done, chromium)
+    except KeyboardInterrupt:  # the executor has stopped its workers and their kernels
+        if plan is None:
+            raise
+        result.interrupted = True
+    records = {name: _settle(record, previous["reports"].get(name))
+               for name, record in plan.records.items()}
+    _write_run_files(request.out, previous, records, inputs, plan.jobs)
+    return result
+
+
+@dataclass
+class _Plan:
+    jobs: list[ReportJob]
+    todo: list[ReportJob]
+    records: dict
+    """Manifest entries by report name: the previous ones of current reports, pending others."""
+    territory_files: dict[str, bytes]
+
+
+def _plan(request: BuildRequest, config: BatchConfig, inputs: BatchInputs, previous: dict,
+          result: BatchResult) -> _Plan:
+    """Every report of the request, and which of them must be built."""
     jobs = plan_jobs(config, request.territories, request.years,
                      parse_overrides(request.overrides), inputs.years)
     codes = sorted({job.territory for job in jobs})
     check_territory_files(request.params_dir, codes)
     territory_files = {c: territory_file(request.params_dir, c).read_bytes() for c in codes}
-
-    records, todo, result = {}, [], BatchResult()
+    records, todo = {}, []
     for job in jobs:
         job_inputs = inputs.report_inputs(job.parameters, territory_files[job.territory])
         key = mf.report_key(job_inputs)
@@ -222,18 +267,11 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
                                  "parameters": job.parameters, "inputs": job_inputs,
                                  "status": "pending"}
             todo.append(job)
-
-    on_done = progress(len(jobs), len(result.unchanged)) if progress else None
-    if todo:
-        _run(request, todo, inputs, territory_files, records, result, on_done, chromium)
-    records = {name: _settle(record, previous["reports"].get(name))
-               for name, record in records.items()}
-    _write_run_files(request.out, previous, records, inputs, jobs)
-    return result
+    return _Plan(jobs, todo, records, territory_files)
 
 
-def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, territory_files: dict,
-         records: dict, result: BatchResult, on_done, chromium: str | None) -> None:
+def _run(pool, request: BuildRequest, plan: _Plan, inputs: BatchInputs, result: BatchResult,
+         on_done, chromium: str | None) -> None:
     """Feed the executor a few reports at a time and write each one as it comes back.
 
     At most two tasks per worker are in flight, so memory holds a few slices and results,
@@ -242,30 +280,26 @@ def _run(request: BuildRequest, todo: list[ReportJob], inputs: BatchInputs, terr
     """
     from concurrent.futures import FIRST_COMPLETED, wait
 
-    from .executors import get_executor
     from .worker import ReportTask, run_task
 
-    waiting, log_lines = iter(todo), []
-    try:
-        with (get_executor(request.executor)(request.jobs, request.scheduler) as pool,
-              Printer(chromium) if chromium else nullcontext() as printer):
-            def submit(job: ReportJob):
-                task = ReportTask(job, inputs.template, inputs.slice(job.territory),
-                                  territory_files[job.territory], request.timeout)
-                return pool.submit(run_task, task)
+    def submit(job: ReportJob):
+        task = ReportTask(job, inputs.template, inputs.slice(job.territory),
+                          plan.territory_files[job.territory], request.timeout)
+        return pool.submit(run_task, task)
 
+    waiting, log_lines = iter(plan.todo), []
+    try:
+        with Printer(chromium) if chromium else nullcontext() as printer:
             running = {submit(job) for job in islice(waiting, 2 * request.jobs)}
             while running:
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     outcome = _with_pdf(future.result(), printer)
-                    records[outcome.job.name] |= _store(request.out, outcome, result)
+                    plan.records[outcome.job.name] |= _store(request.out, outcome, result)
                     log_lines.append(_log_line(outcome))
                     if on_done:
                         on_done(outcome)
                 running |= {submit(job) for job in islice(waiting, len(done))}
-    except KeyboardInterrupt:  # the executor has stopped its workers and their kernels
-        result.interrupted = True
     finally:
         if log_lines:
             write_atomic(request.out / LOG_FILE, "".join(log_lines).encode())

@@ -11,12 +11,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
 from .engine import KERNEL_MODULES
 from .errors import UsageError
+from .worker import HEAVY_MODULES
 
 
 def _start_worker() -> None:
@@ -52,6 +54,14 @@ class _InProcess(Executor):
         return future
 
 
+def _spawn_workers(pool: ProcessPoolExecutor, jobs: int) -> None:
+    """Start every worker now, rather than one at each of the first reports: each waits for
+    the fork server's imports, then warms its kernel. A pool starts a worker for each task
+    submitted while none is idle, so an empty task per worker starts them all."""
+    for _ in range(jobs):
+        pool.submit(int)
+
+
 @contextmanager
 def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
     """Worker processes on this machine, each keeping one warm kernel; none for one job."""
@@ -61,8 +71,9 @@ def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
     # A fresh single-threaded server imports the worker code once and forks every worker
     # from it: no fork of this threaded process, and no import per worker.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["htprofiles.worker", *KERNEL_MODULES])
+    context.set_forkserver_preload(["htprofiles.worker", *HEAVY_MODULES, *KERNEL_MODULES])
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
+    threading.Thread(target=_spawn_workers, args=(pool, jobs), daemon=True).start()
     try:
         yield pool
     except KeyboardInterrupt:

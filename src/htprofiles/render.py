@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -22,24 +21,10 @@ from papermill.exceptions import PapermillExecutionError
 from .engine import KERNEL_ARGUMENTS, KERNEL_NAME
 from .errors import ReportError
 from .notebook import REPORT_MIME
+from .worker import EXECUTED, Artifacts
 
-EXECUTED = "executed.ipynb"
 INJECTED_CELL_ID = "injected-parameters"
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Artifacts:
-    """The files of one report, and its JSON as data for the batch's index.
-
-    ``pdf`` is printed by the batch, not the worker, and only when asked for.
-    """
-
-    html: bytes
-    json: bytes
-    notebook: bytes
-    report: dict
-    pdf: bytes | None = None
 
 
 class CellError(ReportError):

@@ -2,6 +2,8 @@
 
 A ``ReportTask`` carries everything a report needs (template, parameters, data slice,
 territory file), so workers need no shared disk; an ``Outcome`` carries everything back.
+Kernels and nbconvert are imported only where reports are built: the batch process that
+sends tasks and reads outcomes does without them.
 """
 
 from __future__ import annotations
@@ -15,14 +17,29 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from .content import territory_file
 from .data import Dataset, write_dataset
-from .engine import worker_kernel
 from .errors import HtprofilesError
 from .parameters import WORKDIR_DATA, WORKDIR_PARAMS, ReportJob
-from .render import EXECUTED, Artifacts, CellError, build_report
+
+EXECUTED = "executed.ipynb"
+"""The executed notebook in a report's work folder, kept when a cell fails."""
+HEAVY_MODULES = ["htprofiles.render", "htprofiles.engine"]
+"""What ``run_task`` imports: worker processes import it before their first report."""
+
+
+@dataclass(frozen=True)
+class Artifacts:
+    """The files of one report, and its JSON as data for the batch's index.
+
+    ``pdf`` is printed by the batch, not the worker, and only when asked for.
+    """
+
+    html: bytes
+    json: bytes
+    notebook: bytes
+    report: dict
+    pdf: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,11 @@ def prepare_workdir(workdir: Path, task: ReportTask) -> None:
 
 def run_task(task: ReportTask) -> Outcome:
     """Build one report in a throw-away work folder; never raises for a failed report."""
+    import nbformat
+
+    from . import render
+    from .engine import worker_kernel
+
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="htprofiles-") as tmp, _captured() as messages:
         workdir = Path(tmp)
@@ -69,11 +91,11 @@ def run_task(task: ReportTask) -> Outcome:
             manager = kernel.reset(workdir)
             if task.timeout:
                 watchdog.start()
-            artifacts = build_report(template, task.job.parameters, workdir, manager)
+            artifacts = render.build_report(template, task.job.parameters, workdir, manager)
             return Outcome(task.job, artifacts, messages=tuple(messages),
                            seconds=time.monotonic() - started)
         except Exception as exc:  # one failed report must not stop the batch
-            if not isinstance(exc, CellError):
+            if not isinstance(exc, render.CellError):
                 kernel.shutdown()  # dead, killed or confused: start afresh next time
             reason = (f"timed out after {task.timeout:g} s" if watchdog.finished.is_set()
                       else _reason(exc))
