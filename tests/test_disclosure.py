@@ -62,7 +62,8 @@ def test_map_colours_never_separate_small_counts():
 
 def test_the_map_styles_withheld_counties_by_mark_alone():
     chart = charts.county_map(COUNTIES, VI, RULE).to_dict()
-    bins = {f["id"]: f["properties"]["bin"] for f in chart["data"]["values"]["features"]}
+    features = json.loads(chart["data"]["values"])["features"]
+    bins = {f["id"]: f["properties"]["bin"] for f in features}
     assert bins == {"78010": "fewer than 3", "78020": "withheld (3 or more)", "78030": "10-24"}
     scale = chart["encoding"]["color"]["scale"]
     assert "withheld (3 or more)" in scale["domain"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
@@ -287,6 +288,7 @@ def _run(pool, request: BuildRequest, plan: _Plan, inputs: BatchInputs, result: 
                           plan.territory_files[job.territory], request.timeout)
         return pool.submit(run_task, task)
 
+    threading.Thread(target=_prepare_index, daemon=True).start()
     waiting, log_lines = iter(plan.todo), []
     try:
         with Printer(chromium) if chromium else nullcontext() as printer:
@@ -303,6 +305,14 @@ def _run(pool, request: BuildRequest, plan: _Plan, inputs: BatchInputs, result: 
     finally:
         if log_lines:
             write_atomic(request.out / LOG_FILE, "".join(log_lines).encode())
+
+
+def _prepare_index() -> None:
+    """Import the index's renderer and draw a first chart while the workers build reports,
+    not after them (see ``charts.warm_up``)."""
+    from . import charts, index  # noqa: F401
+
+    charts.warm_up()
 
 
 def _with_pdf(outcome, printer: Printer | None):

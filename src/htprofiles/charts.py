@@ -6,6 +6,7 @@ so a chart must never see a raw count: each function here takes a ``PublishedTab
 
 from __future__ import annotations
 
+import json
 import re
 
 import altair as alt
@@ -135,7 +136,8 @@ def county_map(table: PublishedTable, territory: Territory, rule: SuppressionRul
     low, high = MAP_HEIGHTS
     height = round(min(max(MAP_WIDTH * geo.map_aspect(features, territory.code), low), high))
     domain, colours = _legend(rule, bins, set(bin_of.values()))
-    data = alt.Data(values={"type": "FeatureCollection", "features": features},
+    # As JSON text, which Vega-Lite parses: Altair would walk every coordinate of an object.
+    data = alt.Data(values=json.dumps({"type": "FeatureCollection", "features": features}),
                     format=alt.DataFormat(property="features", type="json"))
     return (
         alt.Chart(data)
@@ -181,6 +183,12 @@ def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str) ->
     width, height = (1 + max(c for _, c in geo.TILE_GRID.values()),
                      1 + max(r for r, _ in geo.TILE_GRID.values()))
     return alt.layer(tiles, codes).properties(width=width * TILE, height=height * TILE)
+
+
+def warm_up() -> None:
+    """Draw a first chart: vl-convert's first in a process takes half a second, so processes
+    that will draw charts draw this one while they would otherwise wait."""
+    to_svg(alt.Chart(alt.Data(values=[{"a": 1}])).mark_bar().encode(x=alt.X("a:Q")))
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:

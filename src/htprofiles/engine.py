@@ -41,10 +41,9 @@ KERNEL_MODULES = ["ipykernel.kernelapp", "htprofiles.notebook"]
 STARTUP_TIMEOUT = 60
 
 _WARM_UP = """
-import altair, gc, pandas, vl_convert
+import gc
 from htprofiles import charts, notebook
-vl_convert.vegalite_to_svg(altair.Chart(altair.Data(values=[{"a": 1}])).mark_bar()
-                           .encode(x="a:Q").to_dict())
+charts.warm_up()
 gc.freeze()
 """
 """Imports and a first chart done before any report; then the garbage collector leaves what is
