@@ -16,8 +16,10 @@ from htprofiles.data import (
     ORIGIN_FILE,
     SCHEMA,
     TABLES,
+    fingerprint,
     load_dataset,
     slice_dataset,
+    slice_fingerprints,
     write_dataset,
 )
 from htprofiles.errors import InputError, UsageError
@@ -386,3 +388,13 @@ def test_bad_input_fixtures_are_valid_once_fixed(tmp_path):
     directory = shutil.copytree(FIXTURES / "victim_of_unknown_case", tmp_path / "fixed")
     write_table(directory / "victims.csv", [victim()])
     assert len(load_dataset(directory).victims) == 1
+
+
+def test_slice_fingerprints_match_the_fingerprint_of_each_slice(vi_data):
+    """The batch hashes every row once; a report's key must not depend on which way."""
+    dataset = load_dataset(vi_data)
+    codes = ["VI", "TX", "PR", "GU"]  # one case in TX; no rows in PR or GU
+    expected = {code: fingerprint(slice_dataset(dataset, code)) for code in codes}
+    assert slice_fingerprints(dataset, codes) == expected
+    assert len({expected["VI"], expected["TX"], expected["PR"]}) == 3
+    assert expected["PR"] == expected["GU"]

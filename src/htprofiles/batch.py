@@ -178,10 +178,9 @@ class BatchInputs:
     def _facts(self) -> dict:
         if self._recorded:
             return self._recorded
-        from .data import fingerprint, slice_dataset
+        from .data import slice_fingerprints
 
-        return {"slices": {code: fingerprint(slice_dataset(self._dataset, code))
-                           for code in TERRITORIES},
+        return {"slices": slice_fingerprints(self._dataset, TERRITORIES),
                 "years": list(self._dataset.years), "synthetic": self._dataset.synthetic}
 
     slices = property(lambda self: self._facts["slices"])

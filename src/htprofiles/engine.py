@@ -36,8 +36,6 @@ from .errors import ReportError
 KERNEL_NAME = "python3"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 """Keep start-up warnings out of the terminal; no history database shared by kernels."""
-KERNEL_MODULES = ["ipykernel.kernelapp", "htprofiles.notebook"]
-"""What a kernel imports to run the template: workers import it before they fork kernels."""
 STARTUP_TIMEOUT = 60
 
 _WARM_UP = """

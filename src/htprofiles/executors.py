@@ -16,9 +16,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
-from .engine import KERNEL_MODULES
 from .errors import UsageError
-from .worker import HEAVY_MODULES
+
+
+WORKER_PRELOAD = ["htprofiles.render", "ipykernel.kernelapp"]
+"""What a report needs, in its worker (render: papermill, nbconvert, the engine) and in the
+kernel forked from it (ipykernel; render imports the template's htprofiles.notebook too)."""
 
 
 def _start_worker() -> None:
@@ -71,7 +74,7 @@ def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
     # A fresh single-threaded server imports the worker code once and forks every worker
     # from it: no fork of this threaded process, and no import per worker.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["htprofiles.worker", *HEAVY_MODULES, *KERNEL_MODULES])
+    context.set_forkserver_preload(WORKER_PRELOAD)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
     threading.Thread(target=_spawn_workers, args=(pool, jobs), daemon=True).start()
     try:

@@ -24,8 +24,6 @@ from .parameters import WORKDIR_DATA, WORKDIR_PARAMS, ReportJob
 
 EXECUTED = "executed.ipynb"
 """The executed notebook in a report's work folder, kept when a cell fails."""
-HEAVY_MODULES = ["htprofiles.render", "htprofiles.engine"]
-"""What ``run_task`` imports: worker processes import it before their first report."""
 
 
 @dataclass(frozen=True)
