@@ -8,6 +8,7 @@ alone writes to disk. Leaving the context shuts the workers (and their kernels) 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -32,6 +33,7 @@ def _start_worker() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
+    gc.freeze()  # the imported libraries stay for good: collections need not walk them
     try:
         worker_kernel().ensure_started()
     except Exception:  # noqa: BLE001 - the first report retries, and fails with the reason
