@@ -10,6 +10,7 @@ built, so that a batch with nothing to do takes about a second.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import threading
@@ -287,6 +288,7 @@ def _run(pool, request: BuildRequest, plan: _Plan, inputs: BatchInputs, result: 
                           plan.territory_files[job.territory], request.timeout)
         return pool.submit(run_task, task)
 
+    gc.freeze()  # the data and libraries stay for the whole run: collections need not walk them
     threading.Thread(target=_prepare_index, daemon=True).start()
     waiting, log_lines = iter(plan.todo), []
     try:
