@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -151,6 +154,32 @@ def test_a_dead_warm_kernel_is_replaced(tmp_path):
         kernel.shutdown()
 
 
+FORKED_KERNEL = """
+import os, sys
+from jupyter_core.utils import run_sync
+from htprofiles.engine import WarmKernel, _ForkedProcess
+kernel = WarmKernel()
+manager = kernel.reset(sys.argv[1])
+pid = manager.provisioner.pid
+client = manager.client()
+reply = run_sync(client.execute_interactive)(
+    "import os; assert os.getcwd() == " + repr(sys.argv[1]), store_history=False, timeout=30)
+print(isinstance(manager.provisioner.process, _ForkedProcess), os.getsid(pid) == pid,
+      reply["content"]["status"])
+kernel.shutdown()
+print(run_sync(manager.is_alive)())
+"""
+
+
+def test_a_single_threaded_worker_forks_its_kernel(tmp_path):
+    """No new interpreter and imports: the kernel is a copy of its worker, in a session of its
+    own (so a timeout kills all of it), working in the report's folder, gone at shutdown."""
+    result = subprocess.run([sys.executable, "-c", FORKED_KERNEL, str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "ok", "False"]
+
+
 def test_dask_scheduler_gives_byte_identical_reports(built, params, tmp_path):
     from distributed import LocalCluster
 
@@ -203,11 +232,6 @@ def _alive(pids: set[int]) -> set[int]:
 
 @pytest.mark.parametrize("pdf", [(), ("--pdf",)], ids=["html", "pdf"])
 def test_ctrl_c_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path, pdf):
-    import signal
-    import subprocess
-    import sys
-    import time
-
     out = tmp_path / "reports"
     command = [str(Path(sys.executable).parent / "htprofiles"), "build", "--territory", "VI",
                "PR", "GU", "AS", "MP", "DC", "--year", "2014", "2015", "2016", "--jobs", "2",

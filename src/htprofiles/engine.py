@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import multiprocessing.util
 import os
 import pickle
@@ -52,9 +51,6 @@ _os.chdir({workdir!r})
 get_ipython().reset(new_session=False)
 get_ipython().execution_count = 1
 """
-
-log = logging.getLogger(__name__)
-
 
 class _ForkedProcess:
     """The part of ``subprocess.Popen`` that ``LocalProvisioner`` uses, for a forked child."""
