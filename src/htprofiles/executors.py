@@ -8,6 +8,7 @@ alone writes to disk. Leaving the context shuts the workers (and their kernels) 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -18,7 +19,6 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
 from .errors import UsageError
-
 
 WORKER_PRELOAD = ["htprofiles.render", "ipykernel.kernelapp"]
 """What a report needs, in its worker (render: papermill, nbconvert, the engine) and in the
@@ -34,10 +34,8 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
     gc.freeze()  # the imported libraries stay for good: collections need not walk them
-    try:
+    with contextlib.suppress(Exception):  # the first report retries, and fails with the reason
         worker_kernel().ensure_started()
-    except Exception:  # noqa: BLE001 - the first report retries, and fails with the reason
-        pass
 
 
 def _stop_worker(signum, frame) -> None:
