@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from jupyter_core.utils import run_sync
 
-from htprofiles import render
+from htprofiles import executors, render
 from htprofiles.cli import main
 from htprofiles.engine import WarmKernel
 
@@ -152,6 +152,22 @@ def test_a_dead_warm_kernel_is_replaced(tmp_path):
         assert run_sync(replacement.is_alive)()
     finally:
         kernel.shutdown()
+
+
+def test_a_batch_starts_no_more_workers_than_it_has_reports(tmp_path, monkeypatch):
+    """On a many-core machine, one report must not start a worker and kernel per core."""
+    started = []
+
+    def recording_pool(jobs, address=None):
+        started.append(jobs)
+        return executors.inline()
+
+    monkeypatch.setitem(executors.EXECUTORS, "local", recording_pool)
+    assert main(["build", "--territory", "VI", "--year", "2016", "--jobs", "8",
+                 "--out", str(tmp_path / "reports")]) == 0
+    assert main(["build", "--territory", "VI", "GU", "--year", "2016", "--jobs", "8",
+                 "--out", str(tmp_path / "reports")]) == 0  # VI is current: one to build
+    assert started == [1, 1]
 
 
 FORKED_KERNEL = """

@@ -103,19 +103,24 @@ def load_batch_config(params_dir: Path) -> BatchConfig:
         raise InputError(validation_problems(path, text, exc)) from None
 
 
+def matrix(config: BatchConfig, territories: Iterable[str], years: Iterable[int]
+           ) -> list[tuple[int, str]]:
+    """The (year, territory) pairs asked for, or the batch file's when none are."""
+    territories = sorted(set(territories) or set(config.territories))
+    return [(year, territory) for year in sorted(set(years) or set(config.years))
+            for territory in territories]
+
+
 def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
               overrides: dict, data_years: Iterable[int]) -> list[ReportJob]:
     """Every report of the run, each with validated parameters, before any is built."""
-    territories = list(territories) or list(config.territories)
-    years = list(years) or list(config.years)
     shared = config.parameters | overrides
     jobs = []
-    for year in sorted(set(years)):
-        for territory in sorted(set(territories)):
-            values = shared | {"territory": territory, "year": year,
-                               "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
-            params = validate_parameters(values, data_years)
-            jobs.append(ReportJob(territory, year, params.model_dump()))
+    for year, territory in matrix(config, territories, years):
+        values = shared | {"territory": territory, "year": year,
+                           "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
+        params = validate_parameters(values, data_years)
+        jobs.append(ReportJob(territory, year, params.model_dump()))
     return jobs
 
 
@@ -216,18 +221,23 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
     previous = mf.load_manifest(request.out)
     template = template_notebook().read_text(encoding="utf-8")
     inputs = BatchInputs(request.data_dir, template, previous)
-    result, plan = BatchResult(), None
+    result, plan, workers = BatchResult(), None, None
     try:
         with ExitStack() as stack:
-            executor = get_executor(request.executor)(request.jobs, request.scheduler)
-            # Workers take seconds to start: when the reports will be rebuilt anyway, they
-            # start now and warm up while this process reads the data.
-            pool = stack.enter_context(executor) if request.force or inputs.changed else None
+            def start_workers(reports: int):
+                workers = min(request.jobs, reports)
+                executor = get_executor(request.executor)(workers, request.scheduler)
+                return stack.enter_context(executor), workers
+
+            if request.force or inputs.changed:
+                # Workers take seconds to start: when the reports will be rebuilt anyway,
+                # they start now and warm up while this process reads the data.
+                workers = start_workers(len(matrix(config, request.territories, request.years)))
             plan = _plan(request, config, inputs, previous, result)
             on_done = progress(len(plan.jobs), len(result.unchanged)) if progress else None
             if plan.todo:
-                _run(pool or stack.enter_context(executor), request, plan, inputs, result,
-                     on_done, chromium)
+                pool, size = workers or start_workers(len(plan.todo))
+                _run(pool, size, request, plan, inputs, result, on_done, chromium)
     except KeyboardInterrupt:  # the executor has stopped its workers and their kernels
         if plan is None:
             raise
@@ -271,8 +281,8 @@ def _plan(request: BuildRequest, config: BatchConfig, inputs: BatchInputs, previ
     return _Plan(jobs, todo, records, territory_files)
 
 
-def _run(pool, request: BuildRequest, plan: _Plan, inputs: BatchInputs, result: BatchResult,
-         on_done, chromium: str | None) -> None:
+def _run(pool, workers: int, request: BuildRequest, plan: _Plan, inputs: BatchInputs,
+         result: BatchResult, on_done, chromium: str | None) -> None:
     """Feed the executor a few reports at a time and write each one as it comes back.
 
     At most two tasks per worker are in flight, so memory holds a few slices and results,
@@ -293,7 +303,7 @@ def _run(pool, request: BuildRequest, plan: _Plan, inputs: BatchInputs, result: 
     waiting, log_lines = iter(plan.todo), []
     try:
         with Printer(chromium) if chromium else nullcontext() as printer:
-            running = {submit(job) for job in islice(waiting, 2 * request.jobs)}
+            running = {submit(job) for job in islice(waiting, 2 * workers)}
             while running:
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:

@@ -36,8 +36,8 @@ def cmd_build(args) -> int:
         data_dir=_data_dir(args), params_dir=_params_dir(args), out=Path(args.out),
         territories=tuple(args.territory or ()), years=tuple(args.year or ()),
         overrides=tuple(args.parameter), jobs=args.jobs, force=args.force,
-        executor="dask" if args.scheduler else "local", scheduler=args.scheduler,
-        timeout=args.timeout, pdf=args.pdf,
+        executor="dask" if args.scheduler else "inline" if args.jobs == 1 else "local",
+        scheduler=args.scheduler, timeout=args.timeout, pdf=args.pdf,
     )
     with _ProgressBar() as progress:
         result = batch.run_build(request, progress)
@@ -150,7 +150,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
                        help="override a notebook parameter for every report")
     build.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
-                       help="reports built at once (default: the number of cores)")
+                       help="reports built at once (default: the number of cores; 1 builds "
+                       "them one after another in this process)")
     build.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
     build.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on an existing Dask scheduler, e.g. tcp://127.0.0.1:8786")

@@ -66,11 +66,14 @@ def _spawn_workers(pool: ProcessPoolExecutor, jobs: int) -> None:
 
 
 @contextmanager
+def inline(jobs: int = 1, address: str | None = None) -> Iterator[Executor]:
+    """This process, one report after another: what ``--jobs 1`` asks for."""
+    yield _InProcess()
+
+
+@contextmanager
 def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
-    """Worker processes on this machine, each keeping one warm kernel; none for one job."""
-    if jobs == 1:
-        yield _InProcess()
-        return
+    """Worker processes on this machine, each keeping one warm kernel."""
     # A fresh single-threaded server imports the worker code once and forks every worker
     # from it: no fork of this threaded process, and no import per worker.
     context = multiprocessing.get_context("forkserver")
@@ -103,7 +106,8 @@ def dask_cluster(jobs: int, address: str | None = None) -> Iterator[Executor]:
         client.close()
 
 
-EXECUTORS: dict[str, Callable[..., contextmanager]] = {"local": local_pool, "dask": dask_cluster}
+EXECUTORS: dict[str, Callable[..., contextmanager]] = {
+    "inline": inline, "local": local_pool, "dask": dask_cluster}
 
 
 def get_executor(name: str) -> Callable:
