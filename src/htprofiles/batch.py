@@ -15,6 +15,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -221,23 +222,24 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
     previous = mf.load_manifest(request.out)
     template = template_notebook().read_text(encoding="utf-8")
     inputs = BatchInputs(request.data_dir, template, previous)
-    result, plan, workers = BatchResult(), None, None
+    result, plan, started = BatchResult(), None, None
     try:
         with ExitStack() as stack:
-            def start_workers(reports: int):
-                workers = min(request.jobs, reports)
-                executor = get_executor(request.executor)(workers, request.scheduler)
-                return stack.enter_context(executor), workers
+            def start_workers(reports: int) -> tuple[Executor, int]:
+                """No more workers than reports: each costs a process and a kernel."""
+                count = min(request.jobs, reports)
+                executor = get_executor(request.executor)(count, request.scheduler)
+                return stack.enter_context(executor), count
 
             if request.force or inputs.changed:
                 # Workers take seconds to start: when the reports will be rebuilt anyway,
                 # they start now and warm up while this process reads the data.
-                workers = start_workers(len(matrix(config, request.territories, request.years)))
+                started = start_workers(len(matrix(config, request.territories, request.years)))
             plan = _plan(request, config, inputs, previous, result)
             on_done = progress(len(plan.jobs), len(result.unchanged)) if progress else None
             if plan.todo:
-                pool, size = workers or start_workers(len(plan.todo))
-                _run(pool, size, request, plan, inputs, result, on_done, chromium)
+                pool, workers = started or start_workers(len(plan.todo))
+                _run(pool, workers, request, plan, inputs, result, on_done, chromium)
     except KeyboardInterrupt:  # the executor has stopped its workers and their kernels
         if plan is None:
             raise
@@ -281,7 +283,7 @@ def _plan(request: BuildRequest, config: BatchConfig, inputs: BatchInputs, previ
     return _Plan(jobs, todo, records, territory_files)
 
 
-def _run(pool, workers: int, request: BuildRequest, plan: _Plan, inputs: BatchInputs,
+def _run(pool: Executor, workers: int, request: BuildRequest, plan: _Plan, inputs: BatchInputs,
          result: BatchResult, on_done, chromium: str | None) -> None:
     """Feed the executor a few reports at a time and write each one as it comes back.
 

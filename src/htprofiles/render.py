@@ -79,8 +79,8 @@ def normalize(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 class ReportExporter(HTMLExporter):
     """nbconvert's HTML exporter without its last step, a BeautifulSoup pass that gives alt text
-    and tab stops to JupyterLab's cell markup: our template has none, and the pass took a third
-    of the export."""
+    and tab stops to JupyterLab's cell markup: our template has none, and the pass took four
+    fifths of the export."""
 
     def from_notebook_node(self, nb, resources=None, **kw):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
