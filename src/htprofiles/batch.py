@@ -10,7 +10,6 @@ built, so that a batch with nothing to do takes about a second.
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
 import threading
@@ -300,7 +299,6 @@ def _run(pool: Executor, workers: int, request: BuildRequest, plan: _Plan, input
                           plan.territory_files[job.territory], request.timeout)
         return pool.submit(run_task, task)
 
-    gc.freeze()  # the data and libraries stay for the whole run: collections need not walk them
     threading.Thread(target=_prepare_index, daemon=True).start()
     waiting, log_lines = iter(plan.todo), []
     try:
