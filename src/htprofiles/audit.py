@@ -1,15 +1,16 @@
-"""The interval audit: what a reader can work out about each withheld cell.
+"""The interval audit: the least and greatest value each withheld count can have.
 
-A reader knows an interval for every cell (a published count is a single point, a mark the
-interval it stands for) and every published relation between cells (a total and its parts).
-The least and greatest integers a cell can take under all of that at once are what the reader
-can learn about it; a withheld cell whose range holds a single value is disclosed. Each bound
-is one small integer program solved with HiGHS through ``scipy.optimize.milp``.
+A reader knows the lines between counts (a total and its parts) and every relation the
+transcript recorded: each decision of the protection rules, each mark and each published
+count. Any data set satisfying all of them gives the same publication, so the least and
+greatest integer a count can take under all of them at once bound what a reader can learn
+about it. Each bound is one small integer program solved with HiGHS through
+``scipy.optimize.milp``; counts on the same rows with the same bounds are solved once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,9 +18,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .errors import DisclosureError
-
-Cell = Hashable
-"""Any hashable name of one count, e.g. ``("call_types", 2016, "tip")``."""
+from .transcript import Cell, Relation
 
 _NO_OPTIMUM = {2, 3, 4}
 """``milp`` statuses: infeasible, unbounded, and HiGHS's "unbounded or infeasible"."""
@@ -34,7 +33,7 @@ class Interval:
 
     @property
     def single(self) -> bool:
-        """Whether exactly one value is possible: a point, i.e. a known count."""
+        """Whether exactly one value is possible: a known count."""
         return self.low == self.high
 
     @property
@@ -42,87 +41,103 @@ class Interval:
         """How many values are possible (infinite without an upper bound)."""
         return float("inf") if self.high is None else self.high - self.low + 1
 
-    def to_json(self) -> dict:
-        return {"min": self.low, "max": self.high}
-
 
 @dataclass(frozen=True)
 class Line:
-    """A relation every reader knows: the parts sum to the total, or to at most the total."""
+    """A relation every reader knows: the parts add up to the total, or to at most the total.
 
-    total: Cell
+    ``complements`` lists the parts in the order the protection rules withhold them.
+    """
+
     parts: tuple[Cell, ...]
+    total: tuple[Cell, ...]
     exact: bool = True
+    complements: tuple[Cell, ...] = ()
 
-    @property
-    def cells(self) -> tuple[Cell, ...]:
-        return (self.total, *self.parts)
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    """Everything published, as a reader can use it: an interval per cell and the lines."""
-
-    bounds: Mapping[Cell, Interval]
-    lines: tuple[Line, ...]
-
-    def hidden(self) -> list[Cell]:
-        """The cells a reader does not see as a count, in model order."""
-        return [cell for cell, known in self.bounds.items() if not known.single]
+    def relation(self) -> Relation:
+        terms = [(cell, 1) for cell in self.parts] + [(cell, -1) for cell in self.total]
+        return Relation(tuple(terms), 0 if self.exact else None, 0)
 
 
-def feasible_ranges(knowledge: Knowledge, cells: Iterable[Cell]) -> dict[Cell, Interval]:
-    """The least and greatest integer value of each cell consistent with ``knowledge``.
-
-    Each connected part of the lines is solved on its own and remembered, so the audit after
-    one more cell is withheld re-solves only that cell's part.
+def feasible_ranges(cells: Iterable[Cell], relations: Iterable[Relation]) -> dict[Cell, Interval]:
+    """The least and greatest non-negative integer value of each cell under ``relations``.
 
     Raises
     ------
     DisclosureError
-        If the published values contradict each other: the model of what is published is wrong.
+        If the relations contradict each other: the model of what is published is wrong.
     """
+    cells = list(cells)
+    low, high, rows = _bounds_and_rows(cells, relations)
     ranges = {}
-    for bounds, lines in _components(knowledge):
-        ranges |= _component_ranges(bounds, lines)
-    return {cell: ranges[cell] for cell in cells}
+    for members, member_rows in _components(cells, rows):
+        key = tuple((cell, low[cell], high[cell]) for cell in members)
+        ranges |= _component_ranges(key, tuple(member_rows))
+    return ranges
 
 
-def _components(knowledge: Knowledge) -> list[tuple[tuple, tuple[Line, ...]]]:
-    """The cells and lines of each connected part, as hashable tuples in model order."""
-    parent = {cell: cell for cell in knowledge.bounds}
+def _bounds_and_rows(cells, relations):
+    """Single-count relations as bounds, the others as rows."""
+    low = dict.fromkeys(cells, 0)
+    high: dict[Cell, int | None] = dict.fromkeys(cells, None)
+    rows = []
+    for relation in relations:
+        if len(relation.terms) != 1:
+            rows.append(relation)
+            continue
+        (cell, coefficient), = relation.terms
+        least, most = _divided(relation.low, relation.high, coefficient)
+        if least is not None:
+            low[cell] = max(low[cell], least)
+        if most is not None:
+            high[cell] = most if high[cell] is None else min(high[cell], most)
+        if high[cell] is not None and high[cell] < low[cell]:
+            raise DisclosureError("the published values contradict each other")
+    return low, high, rows
 
-    def root(cell: Cell) -> Cell:
+
+def _divided(low: int | None, high: int | None, coefficient: int):
+    """The integer bounds on ``x`` from ``low <= coefficient * x <= high``."""
+    if coefficient < 0:
+        low, high, coefficient = (None if high is None else -high,
+                                  None if low is None else -low, -coefficient)
+    return (None if low is None else -(-low // coefficient),
+            None if high is None else high // coefficient)
+
+
+def _components(cells, rows) -> list[tuple[list[Cell], list[Relation]]]:
+    """The cells and rows of each connected part, in model order."""
+    parent = {cell: cell for cell in cells}
+
+    def root(cell):
         while parent[cell] != cell:
             parent[cell] = parent[parent[cell]]
             cell = parent[cell]
         return cell
 
-    for line in knowledge.lines:
-        for cell in line.parts:
-            parent[root(cell)] = root(line.total)
-    members: dict[Cell, list] = {}
-    for cell, known in knowledge.bounds.items():
-        members.setdefault(root(cell), []).append((cell, known))
-    lines: dict[Cell, list[Line]] = {}
-    for line in knowledge.lines:
-        lines.setdefault(root(line.total), []).append(line)
-    return [(tuple(cells), tuple(lines.get(key, ()))) for key, cells in members.items()]
+    for row in rows:
+        first = root(row.terms[0][0])
+        for cell, _ in row.terms[1:]:
+            parent[root(cell)] = first
+    members: dict[Cell, list[Cell]] = {}
+    for cell in cells:
+        members.setdefault(root(cell), []).append(cell)
+    by_root: dict[Cell, list[Relation]] = {}
+    for row in rows:
+        by_root.setdefault(root(row.terms[0][0]), []).append(row)
+    return [(group, by_root.get(key, [])) for key, group in members.items()]
 
 
-@lru_cache(maxsize=4096)
-def _component_ranges(bounds: tuple, lines: tuple[Line, ...]) -> dict[Cell, Interval]:
-    """The range of every cell of one connected part; a published count is its own range.
-
-    Cells on the same lines with the same known interval are interchangeable, so their ranges
-    are equal and solved once; a cell on no line keeps its known interval.
-    """
-    program = _Program(Knowledge(dict(bounds), lines))
+@lru_cache(maxsize=8192)
+def _component_ranges(cells: tuple, rows: tuple[Relation, ...]) -> dict[Cell, Interval]:
+    """The range of every cell of one connected part. Cells with the same bounds on the same
+    rows with the same coefficients are interchangeable: their range is solved once."""
+    program = _Program(cells, rows)
     solved: dict[tuple, Interval] = {}
     ranges = {}
-    for cell, known in bounds:
-        if known.single:
-            ranges[cell] = known
+    for cell, low, high in cells:
+        if low == high or not rows:
+            ranges[cell] = Interval(low, high)
             continue
         signature = program.signature(cell)
         if signature not in solved:
@@ -132,30 +147,29 @@ def _component_ranges(bounds: tuple, lines: tuple[Line, ...]) -> dict[Cell, Inte
 
 
 class _Program:
-    """The constraint system of one ``Knowledge``: variables are cells, rows are lines."""
+    """The integer program of one component: variables are cells, rows are relations."""
 
-    def __init__(self, knowledge: Knowledge):
-        self.knowledge = knowledge
-        self.index = {cell: i for i, cell in enumerate(knowledge.bounds)}
-        self.matrix = np.zeros((len(knowledge.lines), len(self.index)))
-        for row, line in enumerate(knowledge.lines):
-            self.matrix[row, [self.index[c] for c in line.parts]] += 1
-            self.matrix[row, self.index[line.total]] -= 1
+    def __init__(self, cells: tuple, rows: tuple[Relation, ...]):
+        self.index = {cell: i for i, (cell, _, _) in enumerate(cells)}
+        self.matrix = np.zeros((len(rows), len(cells)))
+        for r, row in enumerate(rows):
+            for cell, coefficient in row.terms:
+                self.matrix[r, self.index[cell]] += coefficient
         self.rows = LinearConstraint(
-            self.matrix, [0 if line.exact else -np.inf for line in knowledge.lines], 0)
-        known = knowledge.bounds.values()
-        self.bounds = Bounds([k.low for k in known],
-                             [np.inf if k.high is None else k.high for k in known])
+            self.matrix, [-np.inf if row.low is None else row.low for row in rows],
+            [np.inf if row.high is None else row.high for row in rows])
+        self.lows = [low for _, low, _ in cells]
+        self.highs = [np.inf if high is None else high for _, _, high in cells]
+        self.bounds = Bounds(self.lows, self.highs)
 
     def signature(self, cell: Cell) -> tuple:
-        return self.knowledge.bounds[cell], self.matrix[:, self.index[cell]].tobytes()
+        i = self.index[cell]
+        return self.lows[i], self.highs[i], self.matrix[:, i].tobytes()
 
     def solve(self, cell: Cell) -> Interval:
-        if not self.matrix[:, self.index[cell]].any():
-            return self.knowledge.bounds[cell]
         low = self._optimum(cell, 1.0)
         if low is None:
-            raise DisclosureError(f"the published values contradict each other around {cell}")
+            raise DisclosureError("the published values contradict each other")
         high = self._optimum(cell, -1.0)
         return Interval(round(low), None if high is None else round(-high))
 
@@ -164,9 +178,14 @@ class _Program:
         objective = np.zeros(len(self.index))
         objective[self.index[cell]] = sense
         result = milp(objective, integrality=np.ones(len(self.index)), bounds=self.bounds,
-                      constraints=self.rows if len(self.knowledge.lines) else None)
+                      constraints=self.rows)
         if result.status in _NO_OPTIMUM:
             return None
         if result.status != 0:
-            raise DisclosureError(f"the audit could not bound {cell}: {result.message}")
+            raise DisclosureError(f"the audit could not bound a count: {result.message}")
         return result.fun
+
+
+def narrowed(ranges: Mapping[Cell, Interval], marks: Mapping[Cell, Interval]) -> list[Cell]:
+    """Cells whose audited range is narrower than what their mark alone tells."""
+    return [cell for cell, told in marks.items() if ranges[cell] != told]

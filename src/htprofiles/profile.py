@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from .content import TerritoryContent
 from .suppression import SuppressionRule
-from .tables import PublishedTable, audit_summary, count_cells, publish_territory, report_tables
+from .catalogue import count_cells
+from .tables import PublishedTable, audit_summary, publish_territory, report_tables
 from .territories import Territory
 
 NATIONAL_HOTLINE = "1-888-373-7888"
@@ -56,7 +57,7 @@ def build_profile(frames: dict, territory: Territory, year: int, first_year: int
     """
     years = range(first_year, year + 1)
     publication = publish_territory(count_cells(frames, territory, years), territory, years, rule)
-    return Profile(territory, year, first_year, rule, report_tables(publication, year, first_year),
-                   content, synthetic,
-                   provenance | {"audit": audit_summary(publication, year, first_year)})
+    tables = report_tables(publication, year, first_year)
+    return Profile(territory, year, first_year, rule, tables, content, synthetic,
+                   provenance | {"audit": audit_summary(tables)})
 

@@ -65,7 +65,12 @@ def facts(items: list[tuple[str, str]]) -> str:
 
 def table(published: PublishedTable, value_header: str = "Count") -> str:
     """A real table with caption and header cells; withheld cells read as their mark, and
-    cells withheld to protect others point to the footnote saying so."""
+    cells withheld to protect others point to the footnote saying so. A table with no row
+    is its note under its title."""
+    if not published.rows:
+        return (f'<div class="counts withheld-table"><p class="caption">'
+                f'{escape(published.title)}</p><p class="note">{escape(published.note or "")}'
+                f"</p></div>")
     first = {"year": "Year", "fips": "County"}.get(published.key, "Category")
     body = "".join(
         f'<tr><th scope="row">{escape(_row_label(published, row))}</th>'
@@ -111,6 +116,8 @@ def figure(svg: str, title: str, description: str, note: str = "", body: str = "
 
 def chart_with_table(svg: str, published: PublishedTable, rule: SuppressionRule) -> str:
     """A bar chart beside its table: the table is the chart's numbers, for every reader."""
+    if not published.rows:
+        return table(published)
     return figure(svg, published.title, describe(published), bar_note(published, rule),
                   table(published))
 
@@ -178,15 +185,12 @@ def _linked(text: str, url: str) -> str:
 
 
 def _audit_line(audit: dict) -> str:
-    withheld, fewest = audit["withheld"], audit["fewest_possible_values"]
-    if not withheld:
+    if not audit["withheld"]:
         return "no withheld cells"
-    least = f"at least {fewest} possible values" if fewest else "no upper bound"
-    return f"{withheld} withheld cells, each with {least} given everything published"
+    return f"{audit['withheld']} withheld cells; {audit['guarantee']}"
 
 
 _FINGERPRINTS = {
-    "data_slice": "This territory's records (sha256)",
     "territory_file": "Territory file (sha256)",
     "template": "Template notebook (sha256)",
     "package": "htprofiles package files (sha256)",
@@ -211,8 +215,10 @@ def about(profile: Profile) -> str:
     body = "".join(f'<tr><th scope="row">{escape(k)}</th><td><code>{escape(v)}</code></td></tr>'
                    for k, v in rows)
     return (f"<p>Where a published total would let a reader work out a withheld count, more "
-            f"counts are withheld and shown as &ldquo;{COMPLEMENTARY}&rdquo;. Before the report "
-            f"is written, an audit of every published count, total and mark checks that no "
-            f"withheld count can be worked out.</p>"
+            f"counts are withheld and shown as &ldquo;{COMPLEMENTARY}&rdquo;, or a table is not "
+            f"shown. Every decision to withhold is recorded, and before the report is written "
+            f"an audit of every published count, total, mark and decision checks that no "
+            f"withheld count can be worked out, even by a reader who replays this software on "
+            f"every data set that could lie behind the report.</p>"
             f'<table class="about"><caption>How this report was built</caption>'
             f"<tbody>{body}</tbody></table>")

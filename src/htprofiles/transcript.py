@@ -1,0 +1,88 @@
+"""The only way the protection rules see counts: questions whose answers are written down.
+
+A reader who knows the software can replay every decision the rules make, so each answer is
+something a reader may learn. ``Transcript`` records each one as a linear relation between
+counts; the audit then takes all of them into account. Whatever data set gives the same
+answers gives the same publication: the recorded relations are all a decision depended on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+Cell = Hashable
+"""Any hashable name of one count, e.g. ``("call_types", 2016, "tip")``."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``low <= sum(coefficient * count) <= high``; None leaves that side open."""
+
+    terms: tuple[tuple[Cell, int], ...]
+    low: int | None = None
+    high: int | None = None
+
+
+def total(cells: Iterable[Cell]) -> dict[Cell, int]:
+    """The sum of some counts, as a linear form."""
+    form: dict[Cell, int] = {}
+    for cell in cells:
+        form[cell] = form.get(cell, 0) + 1
+    return form
+
+
+class Transcript:
+    """The counts of one year, answered one question at a time; ``relations`` is the record."""
+
+    def __init__(self, counts: Mapping[Cell, int]):
+        self._counts = counts
+        self.relations: list[Relation] = []
+        self._answers: dict[tuple, bool] = {}
+
+    def at_least(self, form: Mapping[Cell, int], bound: int) -> bool:
+        """Whether ``sum(form[c] * count(c)) >= bound``; asked twice, answered once."""
+        terms = tuple((cell, coefficient) for cell, coefficient in form.items() if coefficient)
+        if not terms:  # a constant: nothing to learn
+            return bound <= 0
+        if (terms, bound) not in self._answers:
+            holds = sum(self._counts[cell] * coefficient for cell, coefficient in terms) >= bound
+            self._answers[terms, bound] = holds
+            self.relations.append(Relation(terms, bound, None) if holds
+                                  else Relation(terms, None, bound - 1))
+        return self._answers[terms, bound]
+
+    def answer(self, form: Mapping[Cell, int], bound: int) -> bool | None:
+        """The answer ``at_least`` gave to this question, or None if it was not asked."""
+        terms = tuple((cell, coefficient) for cell, coefficient in form.items() if coefficient)
+        return self._answers.get((terms, bound))
+
+    def value(self, cell: Cell) -> int:
+        """A count that is about to be published."""
+        count = self._counts[cell]
+        self.relations.append(Relation(((cell, 1),), count, count))
+        return count
+
+    def top(self, cells: list[Cell], size: int, floor: int) -> list[Cell]:
+        """The largest counts of at least ``floor``, at most ``size`` of them, largest first,
+        ties in the order of ``cells``.
+
+        Records what a reader of such a list learns, even with its counts withheld: each listed
+        count is at least ``floor``, at least the next one listed and every count left out
+        (more, where the other comes first); in a list shorter than ``size``, every count left
+        out is below ``floor``.
+        """
+        ranked = sorted(cells, key=lambda cell: -self._counts[cell])
+        listed = [cell for cell in ranked[:size] if self._counts[cell] >= floor]
+        left_out = [cell for cell in cells if cell not in listed]
+        for cell, after in zip(listed, listed[1:], strict=False):
+            ahead = cells.index(after) < cells.index(cell)
+            self.relations.append(Relation(((cell, 1), (after, -1)), int(ahead), None))
+        for cell in listed:
+            self.relations.append(Relation(((cell, 1),), floor, None))
+            for other in left_out:
+                ahead = cells.index(other) < cells.index(cell)
+                self.relations.append(Relation(((cell, 1), (other, -1)), int(ahead), None))
+        if len(listed) < size:
+            self.relations += [Relation(((cell, 1),), None, floor - 1) for cell in left_out]
+        return listed
