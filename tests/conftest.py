@@ -30,7 +30,8 @@ def write_csvs(directory: Path, tables: dict[str, list[dict]]) -> Path:
 def vi_2016_records() -> dict[str, list[dict]]:
     """VI 2016 records with the reference profile's counts, laid out differently from the sample:
     Female 3, Male 2, Gender minorities 0; Adult 3, Minor 1; both citizenship rows below 3;
-    every venue below 3. Plus a few 2015 records and a TX case (other territory)."""
+    every venue below 3 (four cases, as in the sample: a venue list of three cases or fewer is not
+shown). Plus a few 2015 records and a TX case (other territory)."""
     cases = [
         {"case_id": "a", "reported_date": "2016-02-01", "territory": "VI", "county_fips": "78030",
          "trafficking_type": "sex", "sex_venue": "street_based"},
@@ -39,6 +40,8 @@ def vi_2016_records() -> dict[str, list[dict]]:
         {"case_id": "c", "reported_date": "2016-12-31", "territory": "VI", "county_fips": "",
          "trafficking_type": "sex_and_labor", "sex_venue": "street_based",
          "labor_venue": "agriculture"},
+        {"case_id": "e", "reported_date": "2016-09-15", "territory": "VI", "county_fips": "78010",
+         "trafficking_type": "not_specified"},
         {"case_id": "d", "reported_date": "2015-07-04", "territory": "VI", "county_fips": "78010",
          "trafficking_type": "sex", "sex_venue": "hotel_motel"},
         {"case_id": "t", "reported_date": "2016-07-04", "territory": "TX", "county_fips": "48201",

@@ -91,7 +91,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
               "labor_venue", where=("trafficking_type", ("labor", "sex_and_labor")),
               top=TOP_VENUES, total=Total("trafficking_types", ("labor", "sex_and_labor"))),
     TableSpec("signal_methods", "Signals by method in {year}", "signals", "method",
-              total=_SIGNALS, complements=("phone", "email", "webform", "text", "chat")),
+              total=_SIGNALS, complements=("email", "webform", "text", "chat", "phone")),
     TableSpec("call_types", "Types of calls to the National Human Trafficking Hotline in {year}",
               "signals", "call_type", where=("method", ("phone",)),
               total=Total("signal_methods", ("phone",)),

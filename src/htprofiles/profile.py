@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .catalogue import count_cells
 from .content import TerritoryContent
 from .suppression import SuppressionRule
-from .catalogue import count_cells
 from .tables import PublishedTable, audit_summary, publish_territory, report_tables
 from .territories import Territory
 

@@ -3,27 +3,33 @@ the audit does not know.
 
 The reader to defend against knows this code and can replay it on every data set that might
 lie behind a report. The rules therefore look at counts only through a ``Transcript``: each
-question they ask (is this count at least the threshold? is what the published counts leave
-for the withheld ones of a line enough to hide them?) is recorded, and the audit takes every
-answer into account. Any data set that answers the same gives the same publication, so what
-the audit computes is at least as uncertain as what a reader can work out.
+question they ask (is this count at least the threshold? does what the published counts of a
+line leave for its withheld ones let each of them reach the top of its mark?) is recorded,
+and the audit takes every answer into account. Any data set that gives the same answers gives
+the same publication, so the audit is at least as uncertain as any reader.
 
-The rules, in order (docs/disclosure.md gives the reasons):
+The rules, table by table in declaration order (docs/disclosure.md gives the reasons):
 
-1. The year's cases and signals are published unless small.
-2. A table that adds up exactly to a total is shown only if its total is large enough for its
-   small cells to be protected whatever they are (number of categories x threshold - 1);
-   a venue list only if its types of case are not all of a total at the threshold. Below
-   that the table is withheld whole. The questions are answered by published totals.
-3. Small counts are marked; a top list keeps its largest counts of at least the threshold.
-4. Until nothing changes, for each line (a table and its total, and the lines they imply
-   together): an exact line with a withheld cell, or with a withheld total, withholds its
-   first usual-largest category too; and where the line's total is published, what it leaves
-   for the withheld cells must let each reach the top of its mark. When it does not (the
-   answer is recorded), the line withholds more: all its categories, else its total; a venue
-   list keeps its categories and withholds their counts.
+1. Small counts are marked ``<threshold``.
+2. A table that adds up exactly to a published total is shown only if that total leaves room
+   for any small cells it may have (about categories x threshold); a venue list only if the
+   year's cases exceed the threshold. Otherwise the table is withheld whole, before anything
+   in it is looked at.
+3. A venue list shows its five largest venues of at least the threshold with their counts
+   when every type of case is published. When some type is withheld, a list with a venue at
+   the threshold is not shown, since it would tell which types the cases are; only "every
+   venue below the threshold" is said.
+4. An exact line whose withheld cells could be worked out (a lone one, small ones whose sum
+   would be known, or a withheld total) withholds its next part, in the order that puts the
+   usually largest first. These choices need no answer and are all made before any question.
+5. Where a line's total is published, what it leaves for the withheld cells must let each
+   reach the top of its mark while the others sit at their least. When it does not (a "no"
+   that the audit records), the line withholds more: all its categories, else its total; a
+   venue list keeps its venues and withholds their counts. "At most" tables (counties) are
+   asked first, since withholding their total changes what the tables after them can show.
 
-The audit then checks that every withheld cell keeps two values or more.
+The audit then checks that every withheld cell keeps two values or more; a report that fails
+is not written, and the message names its tables only.
 """
 
 from __future__ import annotations
@@ -76,33 +82,14 @@ class YearModel:
         return tuple(table.line for table in self.tables if table.line)
 
 
-def derived_lines(lines: tuple[Line, ...]) -> tuple[Line, ...]:
-    """What the lines imply together, which a reader can also work out.
-
-    A part of an exact line that is itself the total of an exact line can be replaced by that
-    line's parts (signals by method, with phone calls by type). An "at most" line whose total
-    is some parts of an exact line bounds, with the other parts, that line's total (sex venues
-    with labor and unspecified cases make at most the year's cases).
-    """
-    derived = []
-    for outer in (line for line in lines if line.exact):
-        for inner in lines:
-            if inner.exact and len(inner.total) == 1 and inner.total[0] in outer.parts:
-                rest = tuple(p for p in outer.parts if p != inner.total[0])
-                order = inner.complements + tuple(c for c in outer.complements if c in rest)
-                derived.append(Line(rest + inner.parts, outer.total, True, order))
-            elif not inner.exact and set(inner.total) < set(outer.parts):
-                rest = tuple(p for p in outer.parts if p not in inner.total)
-                derived.append(Line(inner.parts + rest, outer.total, False))
-    return tuple(derived)
-
-
 @dataclass(frozen=True)
 class YearPublication:
     """One year of one territory: a mark per cell (None for a cell not shown), the tables
     withheld whole, and the audited range of every withheld cell (kept out of reports)."""
 
     marks: dict[Cell, Mark]
+    listed: dict[str, tuple[Cell, ...]]
+    """Each top list's cells in the order shown, largest first (with counts withheld too)."""
     withheld_tables: frozenset[str]
     ranges: dict[Cell, Interval]
     told: dict[Cell, Interval]
@@ -130,7 +117,6 @@ def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPubl
     """``protect_year`` on hashable arguments: the reports of one territory share its years."""
     transcript = Transcript(dict(zip(model.cells, values, strict=True)))
     rules = _Rules(transcript, model, rule)
-    rules.settle()
     marks = rules.marks()
     lines = [line.relation() for line in model.lines]
     ranges = feasible_ranges(model.cells, lines + transcript.relations)
@@ -142,11 +128,11 @@ def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPubl
                               f"without revealing a withheld count")
     told = {cell: Interval(rule.least_withheld, rule.threshold - 1)
             for cell, status in rules.status.items() if status is Status.SMALL}
-    return YearPublication(marks, frozenset(rules.withheld_tables), ranges, told)
+    return YearPublication(marks, rules.listed, frozenset(rules.withheld_tables), ranges, told)
 
 
 Change = dict[Cell, Status]
-"""New statuses for some cells: what a line asks for."""
+"""New statuses for some cells: what a rule asks for."""
 
 
 class _Rules:
@@ -154,34 +140,20 @@ class _Rules:
 
     def __init__(self, transcript: Transcript, model: YearModel, rule: SuppressionRule):
         self.ask, self.rule = transcript, rule
-        self.structural = model.lines
-        self.derived = derived_lines(model.lines)
+        self.lines = model.lines
         self.table_of = {cell: table.name for table in model.tables for cell in table.cells}
         self.top_tables = {table.name for table in model.tables if table.top}
         self.status: dict[Cell, Status] = {}
         self.large: set[Cell] = set()
         """Published cells known to be at least the threshold (zeros may be published)."""
-        self.short: set[Line] = set()
-        """Lines whose room was found short: a reader knows their withheld cells are few."""
-        self.pressed: dict[Cell, set[str]] = {}
-        """Withheld cells a "no" put near the top ("above") or bottom ("below") of their mark."""
+        self.listed: dict[str, tuple[Cell, ...]] = {}
+        self.vouched: dict[Cell, set[Line]] = {}
+        """The lines whose questions a published count's value went into: withholding it for
+        another line would turn those answers into clues about it."""
         for table in model.tables:
             self._set_up(table)
-            self.settle()
-
-    def _set_up(self, table: Table) -> None:
-        """Rules 1-3 for one table, once the tables above it are settled."""
-        if table.line and self._zero(table.line.total):  # every cell is a zero, shown as such
-            self.status |= dict.fromkeys(table.cells, Status.COUNT)
-        elif not self._shown(table):
-            self.status |= dict.fromkeys(table.cells, Status.NOT_SHOWN)
-        elif table.top:
-            listed = set(self.ask.top(list(table.cells), table.top, self.rule.threshold))
-            self.large |= listed
-            self.status |= {c: Status.COUNT if c in listed else Status.LEFT_OUT
-                            for c in table.cells}
-        else:
-            self.status |= {cell: self._primary(cell) for cell in table.cells}
+            self._settle(self._partner, self._closing)
+        self._settle(self._partner, self._room)
 
     @property
     def withheld_tables(self) -> set[str]:
@@ -190,62 +162,17 @@ class _Rules:
                  if status is not Status.NOT_SHOWN}
         return set(self.table_of.values()) - shown
 
-    def _shown(self, table: Table) -> bool:
-        """Rule 2. Where zeros are published, the number of cells that are not zero is known:
-        below a small total, it could pin them, so such a table is not shown."""
-        if not table.line:
-            return True
-        if table.top:
-            return self._listable(table.line)
-        if table.line.exact:
-            return self._large_enough(table.line)
-        return self.rule.suppress_zero or self._published(table.line.total)
+    # Rules 1-3: setting a table up ------------------------------------------------------
 
-    def _zero(self, cells) -> bool:
-        """Cells published as zero (only where zeros are published)."""
-        return all(self.status.get(c) is Status.COUNT and c not in self.large for c in cells)
-
-    def _large_enough(self, line: Line) -> bool:
-        """Rule 2: whether the total of an exact table, published, can protect any small cells
-        the table has. A withheld total is replaced by the published total it is a part of
-        (phone calls by signals), or the table is not shown."""
-        via = next((d for d in self.derived if d.exact and set(line.parts) <= set(d.parts)),
-                   None) if not self._published(line.total) else line
-        if via is None or not self._published(via.total):
-            return False
-        return self.ask.at_least(total(via.total), self._enough(len(via.parts)))
-
-    def _enough(self, parts: int) -> int:
-        """The least total that leaves room for any small cells of ``parts`` cells once every
-        other cell is withheld (see ``_room``): one small cell, the rest at least the
-        threshold."""
-        rule = self.rule
-        return (parts - 1) * rule.threshold + rule.least_withheld + rule.threshold - 1
-
-    def _listable(self, line: Line) -> bool:
-        """Rule 2 for a top list whose total is some parts of an exact line (venues of some
-        types of case): listing a count tells a reader that those parts hold at least the
-        threshold, so the line's total must exceed the threshold, or be too small for any
-        count to be listed, and those parts must not all be small. Otherwise the list is not
-        shown, whatever it would hold."""
-        outer = next((o for o in self.structural if o.exact and set(line.total) < set(o.parts)),
-                     None)
-        if outer is None:
-            return True
-        if all(self.status[c] is Status.SMALL for c in outer.total):
-            return True
-        if outer in self.short:  # its withheld cells are known to be few: a list would pin them
-            return False
-        if all(self.status[c] is Status.SMALL for c in line.total):
-            return False  # any count listed would tell that some of these small ones are not 0
-        if self._published(line.total) and not self.ask.at_least(total(line.total),
-                                                                 self.rule.threshold + 1):
-            return False  # a count listed could only be all of them
-        return (self._published(outer.total)
-                and self.ask.at_least(total(outer.total), self.rule.threshold + 1))
-
-    def _published(self, cells) -> bool:
-        return all(self.status.get(cell) is Status.COUNT for cell in cells)
+    def _set_up(self, table: Table) -> None:
+        if table.line and self._zero(table.line.total):  # every cell is a zero, shown as such
+            self.status |= dict.fromkeys(table.cells, Status.COUNT)
+        elif not self._shown(table):
+            self.status |= dict.fromkeys(table.cells, Status.NOT_SHOWN)
+        elif table.top:
+            self._set_up_list(table)
+        else:
+            self.status |= {cell: self._primary(cell) for cell in table.cells}
 
     def _primary(self, cell: Cell) -> Status:
         if self.ask.at_least({cell: 1}, self.rule.threshold):
@@ -255,24 +182,87 @@ class _Rules:
             return Status.SMALL
         return Status.COUNT
 
-    def settle(self) -> None:
-        """Rule 4, until no line of the tables set up so far asks for more."""
-        lines = [line for line in self.structural + self.derived
-                 if all(cell in self.status for cell in line.parts + line.total)]
-        while change := next(filter(None, map(self._check, lines)), None):
+    def _shown(self, table: Table) -> bool:
+        """Rule 2. Where zeros are published, the number of cells that are not zero is known:
+        under a withheld total it could pin them, so such an "at most" table is not shown."""
+        line = table.line
+        if not line:
+            return True
+        if table.top:
+            return self._listable(line)
+        if not line.exact:
+            return self.rule.suppress_zero or self._published(line.total)
+        return self._published(line.total) and self.ask.at_least(total(line.total),
+                                                                 self._enough(len(line.parts)))
+
+    def _enough(self, parts: int) -> int:
+        """The least total that leaves room for any small cells of ``parts`` cells once every
+        other cell is withheld (rule 5): one small cell, the rest at least the threshold."""
+        rule = self.rule
+        return (parts - 1) * rule.threshold + rule.least_withheld + rule.threshold - 1
+
+    def _listable(self, line: Line) -> bool:
+        """Rule 2 for a venue list: listing a venue tells that its types of case hold at least
+        the threshold, so the year's cases must exceed the threshold (or be too few for any
+        venue to be listed), and so must those types where they are published."""
+        outer = self._outer(line)
+        if outer is None or all(self.status[c] is Status.SMALL for c in outer.total):
+            return True
+        above = self.rule.threshold + 1
+        if not self._published(outer.total) or not self.ask.at_least(total(outer.total), above):
+            return False
+        return not self._published(line.total) or self.ask.at_least(total(line.total), above)
+
+    def _set_up_list(self, table: Table) -> None:
+        """Rule 3."""
+        outer = self._outer(table.line)
+        if outer is None or self._published(outer.parts):
+            listed = self.ask.top(list(table.cells), table.top, self.rule.threshold)
+        else:
+            first = next((c for c in table.cells if self.ask.at_least({c: 1},
+                                                                       self.rule.threshold)), None)
+            if first is not None:
+                self.status |= dict.fromkeys(table.cells, Status.NOT_SHOWN)
+                return
+            listed = []
+        self.listed[table.name] = tuple(listed)
+        self.large |= set(listed)
+        self.status |= {c: Status.COUNT if c in listed else Status.LEFT_OUT for c in table.cells}
+
+    def _outer(self, line: Line) -> Line | None:
+        """The exact line whose parts a venue list's total is some of (the types of case)."""
+        return next((o for o in self.lines if o.exact and set(line.total) < set(o.parts)),
+                    None)
+
+    def _zero(self, cells) -> bool:
+        """Cells published as zero (only where zeros are published)."""
+        return all(self.status.get(c) is Status.COUNT and c not in self.large for c in cells)
+
+    def _published(self, cells) -> bool:
+        return all(self.status.get(cell) is Status.COUNT for cell in cells)
+
+    # Rules 4-5: settling the lines ------------------------------------------------------
+
+    def _settle(self, *rules: Callable[[Line], Change | None]) -> None:
+        """Apply the rules to the lines of the tables set up so far until none asks for more.
+        Each rule is tried on every line before the next one: partners, which need no answer,
+        are all chosen before a question is asked, so that no count a "yes" was about is
+        withheld afterwards (where it can be helped)."""
+        while change := self._first_change(rules):
             self.status |= change
 
-    def _check(self, line: Line) -> Change | None:
-        """What ``line`` asks for now, if it would change anything."""
-        change = self._partner(line) or self._room(line) or self._floor(line)
-        if change and any(self.status[cell] is not status for cell, status in change.items()):
-            return change
+    def _first_change(self, rules) -> Change | None:
+        lines = [line for line in self.lines
+                 if all(cell in self.status for cell in line.parts + line.total)]
+        for rule in rules:
+            for line in lines:
+                change = rule(line)
+                if change and any(self.status[c] is not status for c, status in change.items()):
+                    return change
         return None
 
     def _partner(self, line: Line) -> Change | None:
-        """An exact line whose withheld parts could be worked out from its published total and
-        parts (a lone one, or small ones whose sum would be known), or whose withheld total
-        could be worked out from its parts, withholds the next part in its usual order."""
+        """Rule 4."""
         if not line.exact:
             return None
         hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
@@ -281,70 +271,92 @@ class _Rules:
             needs = bool(hidden) and (len(hidden) == 1 or not large)
         else:
             needs = not large
-        if needs:
-            partner = next((c for c in line.complements if self._publishable(c)), None)
-            return {partner: Status.PROTECTING} if partner else None
-        return None
+        partner = next((c for c in line.complements if self._publishable(c, line)), None)
+        return {partner: Status.PROTECTING} if needs and partner else None
+
+    def _closing(self, line: Line) -> Change | None:
+        """Rule 5 for an "at most" table as soon as it is set up (counties, before the types
+        of case): its answer may withhold the year's total."""
+        if line.exact or self.table_of[line.parts[0]] in self.top_tables:
+            return None
+        return self._room(line)
 
     def _room(self, line: Line) -> Change | None:
-        """Where a line's total is published, what it leaves for the withheld cells must let
-        each reach the top of its mark while the others sit at their least."""
+        """Rule 5, and for an exact line whose withheld parts are all small (no part could be
+        withheld with them), the same from below: each must be able to sit at its least while
+        the others are at the top of their marks."""
         hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
         if not hidden or not self._published(line.total):
             return None
         room = {c: 1 for c in line.total} | {p: -1 for p in line.parts if p not in hidden}
         needed = sum(map(self._least, hidden)) + max(map(self._margin, hidden))
-        if not self._short(room, needed, hidden, "below", "above"):
-            return None
-        self.short.add(line)
+        for cell in room if len(room) > 1 else ():  # a lone total's bounds are its own
+            self.vouched.setdefault(cell, set()).add(line)
+        if not self.ask.at_least(room, needed):
+            return self._more(line, room, needed - 1)
+        if line.exact and all(self.status[p] is Status.SMALL for p in hidden):
+            top = len(hidden) * (self.rule.threshold - 1) - max(map(self._margin, hidden))
+            if not self.ask.at_least({c: -k for c, k in room.items()}, -top):
+                return self._close(line, room, None)
+        return None
+
+    def _more(self, line: Line, room: dict, most: int) -> Change | None:
+        """What a line withholds once its room is known to be at most ``most``: a venue list
+        its counts; an exact line all its other parts, if they may all be withheld (its gate
+        then guarantees the room), else its total, else what parts it can; an "at most" line
+        its total."""
         table = self.table_of[line.parts[0]]
-        if table in self.top_tables:
-            return self._list_only(table)
-        if line.exact and (more := [p for p in line.parts if self._publishable(p)]):
+        if table in self.top_tables:  # the venues stay listed, their counts withheld
+            return dict.fromkeys([p for p in line.parts if self._publishable(p, line)],
+                                 Status.PROTECTING) or None
+        more = [p for p in line.complements if self._publishable(p, line)]
+        covered = all(p in line.complements for p in line.parts if p in self.large)
+        if line.exact and more and covered:
             return dict.fromkeys(more, Status.PROTECTING)
-        if not any(p in self.large for p in line.parts):
-            return None  # a withheld total would be pinned by the answer just recorded
-        return dict.fromkeys([c for c in line.total if self._publishable(c)], Status.PROTECTING)
+        closed = self._close(line, room, most)
+        if closed or not line.exact:
+            return closed
+        return dict.fromkeys(more, Status.PROTECTING) or None
 
-    def _floor(self, line: Line) -> Change | None:
-        """An "at most" line whose total holds small cells must leave each of them able to be
-        as small as its mark allows (a venue list must not tell that sex-and-labor cases
-        exist); if it does not, the list's counts are withheld."""
-        small = [c for c in line.total if self.status[c] is not Status.COUNT]
-        if line.exact or not small or any(self.status[c] is not Status.SMALL for c in small):
+    def _close(self, line: Line, room: dict, most: int | None) -> Change | None:
+        """Withhold a line's total, provided that what a reader knows of it then leaves it two
+        values: the published parts plus what the room can be (at least the withheld parts'
+        least, at most ``most``, within what earlier answers about the room told), within
+        what earlier answers about the total itself told."""
+        if len(line.total) != 1 or not self._publishable(line.total[0], line):
             return None
-        hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
-        room = ({c: 1 for c in line.total if c not in small}
-                | {p: -1 for p in line.parts if p not in hidden})
-        others = (len(small) - 1) * (self.rule.threshold - 1)
-        needed = sum(map(self._least, hidden)) + self.rule.least_withheld - others
-        if not self._short(room, needed, small, "above", "below"):
+        cell = line.total[0]
+        parts = {p: 1 for p in room if p != cell}  # the published parts, which stay published
+        hidden = [p for p in line.parts if p not in parts]
+        told_low, told_high = self.ask.bounds(room)
+        low = max(sum(map(self._least, hidden)), told_low or 0)
+        capacity = (len(hidden) * (self.rule.threshold - 1)
+                    if all(self.status[p] is Status.SMALL for p in hidden) else None)
+        highs = [h for h in (most, told_high, capacity) if h is not None]
+        high = min(highs) if highs else None
+        least, greatest = self.ask.bounds({cell: 1})
+        if high is not None and (high <= low or not self.ask.at_least(
+                parts, (least or 0) + 1 - high)):
             return None
-        return self._list_only(self.table_of[line.parts[0]])
+        if greatest is not None and not self.ask.at_least({p: -1 for p in parts},
+                                                          low + 1 - greatest):
+            return None
+        return {cell: Status.PROTECTING}
 
-    def _short(self, room: dict, needed: int, cells: list[Cell], before: str,
-               after: str) -> bool:
-        """Whether ``room`` falls short of ``needed``; a "no" tells a reader that ``cells``
-        sit near one end (``after``) of their marks. Where a cell is already known to sit
-        near the other end (``before``), a second "no" could pin it: the question, unless
-        already answered, is not asked, and the line withholds more as if answered no."""
-        answered = self.ask.answer(room, needed)
-        if answered is None and any(before in self.pressed.get(cell, ()) for cell in cells):
-            return True
-        if self.ask.at_least(room, needed):
-            return False
-        for cell in cells:
-            self.pressed.setdefault(cell, set()).add(after)
-        return True
+    def _publishable(self, cell: Cell, line: Line | None = None) -> bool:
+        """A published count that may be withheld as at least the threshold, for ``line``:
+        not one other lines' answers relied on, nor the total of a table that is, or may yet
+        be, shown (phone calls, whose types would lose their total)."""
+        return (cell in self.large and self.status[cell] is Status.COUNT
+                and self.vouched.get(cell, set()) <= {line}
+                and not any(other.total == (cell,) and other is not line
+                            and self.status.get(other.parts[0]) is not Status.NOT_SHOWN
+                            for other in self.lines))
 
-    def _publishable(self, cell: Cell) -> bool:
-        """A published count that may be withheld as at least the threshold."""
-        return cell in self.large and self.status[cell] is Status.COUNT
-
-    def _least(self, cell: Cell) -> int:
-        """The least value a reader knows a withheld cell has."""
+    def _least(self, cell: Cell, status: Status | None = None) -> int:
+        """The least value a reader knows a withheld cell has (with ``status``, if given)."""
         return {Status.SMALL: self.rule.least_withheld,
-                Status.PROTECTING: self.rule.threshold}.get(self.status[cell], 0)
+                Status.PROTECTING: self.rule.threshold}.get(status or self.status[cell], 0)
 
     def _margin(self, cell: Cell) -> int:
         """How far above its least a withheld cell must still be able to go: to the top of
@@ -354,13 +366,6 @@ class _Rules:
         if self.status[cell] is Status.SMALL:
             return self.rule.threshold - 1 - self.rule.least_withheld
         return self.rule.threshold - 1
-
-    def _list_only(self, table: str) -> Change | None:
-        """A top list whose counts would tell too much keeps its categories, in their order,
-        with their counts withheld."""
-        listed = [c for c, status in self.status.items()
-                  if self.table_of[c] == table and status is Status.COUNT and c in self.large]
-        return dict.fromkeys(listed, Status.PROTECTING) or None
 
     def marks(self) -> dict[Cell, Mark]:
         """The published form of every cell; counts are read only now, for the cells shown."""

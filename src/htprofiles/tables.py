@@ -70,12 +70,13 @@ def report_tables(publication: Publication, year: int,
 def _table(spec: TableSpec, publication: Publication, year: int,
            first_year: int) -> PublishedTable:
     shown = range(first_year, year + 1) if spec.per_year else range(year, year + 1)
-    rows = [_row_name(spec, key, label) | {"value": publication.mark((spec.name, y, key))}
-            for y in shown
-            for key, label in zip(*categories(spec, publication.territory, y), strict=True)
-            if publication.mark((spec.name, y, key)) is not None]
-    if spec.top:
-        rows = _ranked(rows)
+    cells = [((spec.name, y, key), _row_name(spec, key, label)) for y in shown
+             for key, label in zip(*categories(spec, publication.territory, y), strict=True)]
+    if spec.top:  # largest first, as the list was drawn up
+        names = dict(cells)
+        cells = [(cell, names[cell]) for cell in publication.years[year].listed.get(spec.name, ())]
+    rows = [name | {"value": publication.mark(cell)} for cell, name in cells
+            if publication.mark(cell) is not None]
     threshold = publication.rule.threshold
     note = None
     if spec.name in publication.years[year].withheld_tables:
@@ -96,11 +97,6 @@ def _row_name(spec: TableSpec, key, label: str) -> dict:
     if spec.key == "fips":
         return {"fips": key, "county": label}
     return {"category": label}
-
-
-def _ranked(rows: list[dict]) -> list[dict]:
-    """Counts largest first, ties in vocabulary order (the sort is stable)."""
-    return sorted(rows, key=lambda row: -row["value"])
 
 
 def audit_summary(tables: Mapping[str, PublishedTable]) -> dict:

@@ -52,10 +52,21 @@ class Transcript:
                                   else Relation(terms, None, bound - 1))
         return self._answers[terms, bound]
 
-    def answer(self, form: Mapping[Cell, int], bound: int) -> bool | None:
-        """The answer ``at_least`` gave to this question, or None if it was not asked."""
-        terms = tuple((cell, coefficient) for cell, coefficient in form.items() if coefficient)
-        return self._answers.get((terms, bound))
+    def bounds(self, form: Mapping[Cell, int]) -> tuple[int | None, int | None]:
+        """The least and greatest value of a sum of counts that the recorded answers about
+        that very sum tell (None where they tell nothing)."""
+        terms = {(cell, k) for cell, k in form.items() if k}
+        negated = {(cell, -k) for cell, k in terms}
+        lows, highs = [], []
+        for r in self.relations:
+            if set(r.terms) == terms:
+                lows.append(r.low)
+                highs.append(r.high)
+            elif set(r.terms) == negated:
+                lows.append(None if r.high is None else -r.high)
+                highs.append(None if r.low is None else -r.low)
+        return (max((b for b in lows if b is not None), default=None),
+                min((b for b in highs if b is not None), default=None))
 
     def value(self, cell: Cell) -> int:
         """A count that is about to be published."""
