@@ -10,7 +10,7 @@ about it. Each bound is one small integer program solved with HiGHS through
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -185,7 +185,3 @@ class _Program:
             raise DisclosureError(f"the audit could not bound a count: {result.message}")
         return result.fun
 
-
-def narrowed(ranges: Mapping[Cell, Interval], marks: Mapping[Cell, Interval]) -> list[Cell]:
-    """Cells whose audited range is narrower than what their mark alone tells."""
-    return [cell for cell, told in marks.items() if ranges[cell] != told]

@@ -42,7 +42,7 @@ from functools import lru_cache
 from .audit import Interval, Line, feasible_ranges
 from .errors import DisclosureError
 from .suppression import COMPLEMENTARY, Mark, SuppressionRule
-from .transcript import Cell, Transcript, total
+from .transcript import Cell, Relation, Transcript, total
 
 
 class Status(Enum):
@@ -94,6 +94,9 @@ class YearPublication:
     ranges: dict[Cell, Interval]
     told: dict[Cell, Interval]
     """What each small cell's mark alone tells: its range when nothing narrows it."""
+    known: tuple[Relation, ...]
+    """Everything a reader who replays the rules knows: the lines and every recorded answer.
+    Any data set that satisfies all of it publishes the same."""
 
     def narrowed(self) -> list[Cell]:
         """Small cells whose audited range is narrower than their mark's."""
@@ -118,8 +121,8 @@ def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPubl
     transcript = Transcript(dict(zip(model.cells, values, strict=True)))
     rules = _Rules(transcript, model, rule)
     marks = rules.marks()
-    lines = [line.relation() for line in model.lines]
-    ranges = feasible_ranges(model.cells, lines + transcript.relations)
+    known = tuple(line.relation() for line in model.lines) + tuple(transcript.relations)
+    ranges = feasible_ranges(model.cells, known)
     revealed = sorted({table.name for table in model.tables for cell in table.cells
                        if not isinstance(marks[cell], int) and ranges[cell].single
                        and (ranges[cell].low or rule.suppress_zero)})
@@ -128,7 +131,8 @@ def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPubl
                               f"without revealing a withheld count")
     told = {cell: Interval(rule.least_withheld, rule.threshold - 1)
             for cell, status in rules.status.items() if status is Status.SMALL}
-    return YearPublication(marks, rules.listed, frozenset(rules.withheld_tables), ranges, told)
+    return YearPublication(marks, rules.listed, frozenset(rules.withheld_tables), ranges, told,
+                           known)
 
 
 Change = dict[Cell, Status]
@@ -271,7 +275,7 @@ class _Rules:
             needs = bool(hidden) and (len(hidden) == 1 or not large)
         else:
             needs = not large
-        partner = next((c for c in line.complements if self._publishable(c, line)), None)
+        partner = next((c for c in line.complements if self._complement(c, line)), None)
         return {partner: Status.PROTECTING} if needs and partner else None
 
     def _closing(self, line: Line) -> Change | None:
@@ -309,7 +313,7 @@ class _Rules:
         if table in self.top_tables:  # the venues stay listed, their counts withheld
             return dict.fromkeys([p for p in line.parts if self._publishable(p, line)],
                                  Status.PROTECTING) or None
-        more = [p for p in line.complements if self._publishable(p, line)]
+        more = [p for p in line.complements if self._complement(p, line)]
         covered = all(p in line.complements for p in line.parts if p in self.large)
         if line.exact and more and covered:
             return dict.fromkeys(more, Status.PROTECTING)
@@ -350,8 +354,15 @@ class _Rules:
         return (cell in self.large and self.status[cell] is Status.COUNT
                 and self.vouched.get(cell, set()) <= {line}
                 and not any(other.total == (cell,) and other is not line
-                            and self.status.get(other.parts[0]) is not Status.NOT_SHOWN
+                            and self.status.get(other.parts[0], Status.NOT_SHOWN)
+                            is not Status.NOT_SHOWN
                             for other in self.lines))
+
+    def _complement(self, cell: Cell, line: Line) -> bool:
+        """A part ``line`` may withhold to protect its others: publishable, and with no upper
+        bound told by an earlier answer (a table's gate), which the line's room would turn
+        into a lower one and so pin it."""
+        return self._publishable(cell, line) and self.ask.bounds({cell: 1})[1] is None
 
     def _least(self, cell: Cell, status: Status | None = None) -> int:
         """The least value a reader knows a withheld cell has (with ``status``, if given)."""
