@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -64,10 +65,27 @@ def test_batch_writes_every_report_the_index_and_the_manifest(built):
     manifest = json.loads((built / "manifest.json").read_text())
     assert sorted(manifest["reports"]) == NAMES
     record = manifest["reports"]["2016/VI"]
-    assert set(record["inputs"]) == {"template", "package", "parameters", "data_slice",
-                                     "territory_file", "versions"}
+    assert set(record) == {"territory", "year", "status", "error", "parameters", "sizes",
+                           "sha256", "headline"}
+    assert record["sha256"]["html"] == hashlib.sha256(
+        (built / "2016/VI.html").read_bytes()).hexdigest()
     assert record["headline"] == {"cases": 4, "signals": json.loads(
         (built / "2016/VI.json").read_text())["tables"]["signals_by_year"][-1]["value"]}
+
+
+def test_what_incremental_builds_need_stays_private(built):
+    """Digests of a territory's records are never published: they live in a dot folder that
+    says so, which nothing published links to."""
+    private = built / ".htprofiles"
+    assert "Do not publish" in (private / "DO-NOT-PUBLISH.txt").read_text()
+    state = json.loads((private / "state.json").read_text())
+    assert set(state["reports"]["2016/VI"]["inputs"]) == {
+        "template", "package", "parameters", "data_slice", "territory_file", "versions"}
+    slices = set(state["data"]["slices"].values()) | set(state["data"]["files"].values())
+    for path in built.rglob("*"):
+        if path.is_file() and ".htprofiles" not in path.parts:
+            text = path.read_text(errors="replace")
+            assert ".htprofiles/" not in text and not any(digest in text for digest in slices)
 
 
 def test_unchanged_rerun_rewrites_nothing(built, params, capsys):
@@ -120,13 +138,56 @@ def test_a_failing_report_leaves_the_others_written(tmp_path, monkeypatch, capsy
     assert code == 1
     assert "2 written, 0 unchanged, 1 failed" in captured.out
     assert "FAILED 2016/PR: cell" in captured.err and "unknown territory" in captured.err
-    assert "_failed/2016-PR.ipynb" in captured.err
+    assert ".htprofiles/failed/2016-PR.ipynb" in captured.err
     assert (out / "2016" / "VI.html").is_file() and (out / "2016" / "GU.html").is_file()
     assert (out / "2016" / "PR.html").read_text() == "previous good report"
-    failed = json.loads((out / "_failed" / "2016-PR.ipynb").read_text())
+    failed = json.loads((out / ".htprofiles" / "failed" / "2016-PR.ipynb").read_text())
     assert any(o.get("output_type") == "error" for c in failed["cells"]
                for o in c.get("outputs", []))
     assert "failed" in (out / "index.html").read_text()
+
+
+def _relabel_one_gu_case(data: Path) -> None:
+    """Change one Guam record: a new version of the data for Guam only."""
+    cases = data / "cases.csv"
+    lines = cases.read_text().splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if ",GU," in line and ",sex," in line)
+    lines[row] = lines[row].replace(",sex,", ",labor,", 1)
+    cases.write_text("".join(lines))
+
+
+def test_one_folder_never_mixes_data_versions(tmp_path, capsys):
+    """After Guam's records change, building VI alone would leave Guam's reports on the old
+    data: refused, naming --force and --out; --force rebuilds them in the same run."""
+    data, out = tmp_path / "data", tmp_path / "reports"
+    assert main(["sample-data", str(data)]) == 0
+    build = ["build", "--data", str(data), "--year", "2015", "2016", "--jobs", "2",
+             "--out", str(out)]
+    assert main([*build, "--territory", "GU", "VI"]) == 0
+    _relabel_one_gu_case(data)
+    before = _files(out)
+    capsys.readouterr()
+    assert main([*build, "--territory", "VI"]) == 2
+    err = capsys.readouterr().err
+    assert "2 report(s) built from other data (2015/GU, 2016/GU)" in err
+    assert "--force" in err and "--out" in err and "Traceback" not in err
+    assert _files(out) == before
+    assert main([*build, "--territory", "VI", "--force"]) == 0
+    assert "4 written" in capsys.readouterr().out
+    assert main(["verify", "--data", str(data), str(out)]) == 0
+
+
+def test_verify_names_the_reports_of_other_data(tmp_path, capsys):
+    data, out = tmp_path / "data", tmp_path / "reports"
+    assert main(["sample-data", str(data)]) == 0
+    assert main(["build", "--data", str(data), "--territory", "GU", "VI", "--year", "2016",
+                 "--jobs", "1", "--out", str(out)]) == 0
+    _relabel_one_gu_case(data)
+    capsys.readouterr()
+    assert main(["verify", "--data", str(data), str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert "2016/GU: stale (data_slice changed)" in printed and "2016/VI: current" in printed
+    assert "mixes data versions: 1 of 2 reports" in printed and "--force" in printed
 
 
 def test_a_report_over_its_timeout_fails_cleanly(tmp_path, capsys):

@@ -134,8 +134,9 @@ def test_a_full_list_bounds_the_left_out_categories_by_its_smallest_count():
     venues = {"hotel_motel": 9, "online_ad": 12, "truck_stop": 4, "escort_service": 5,
               "street_based": 6, "pornography": 4}
     publication, _ = _report(_counts(trafficking_types=MIXED, sex_trafficking_venues=venues))
-    assert publication.years[YEAR].ranges[("sex_trafficking_venues", YEAR, "pornography")] == Interval(0, 4)
-    assert publication.years[YEAR].ranges[("sex_trafficking_venues", YEAR, "other")] == Interval(0, 4)
+    ranges = publication.years[YEAR].ranges
+    assert ranges[("sex_trafficking_venues", YEAR, "pornography")] == Interval(0, 4)
+    assert ranges[("sex_trafficking_venues", YEAR, "other")] == Interval(0, 4)
 
 
 # Lines and protection across linked tables

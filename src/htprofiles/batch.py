@@ -39,8 +39,8 @@ from .pdf import footer as pdf_footer
 from .territories import TERRITORIES
 
 BATCH_FILE = "batch.yaml"
-FAILED_DIR = "_failed"
-LOG_FILE = Path("_logs") / "build.log"
+FAILED_DIR = mf.PRIVATE / "failed"
+LOG_FILE = mf.PRIVATE / "build.log"
 
 
 class BatchConfig(BaseModel):
@@ -218,7 +218,7 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
 
     config = load_batch_config(request.params_dir)
     chromium = find_chromium() if request.pdf else None
-    previous = mf.load_manifest(request.out)
+    previous = mf.load_state(request.out)
     template = template_notebook().read_text(encoding="utf-8")
     inputs = BatchInputs(request.data_dir, template, previous)
     result, plan, started = BatchResult(), None, None
@@ -243,7 +243,7 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
         if plan is None:
             raise
         result.interrupted = True
-    records = {name: _settle(record, previous["reports"].get(name))
+    records = {name: _settle(request.out, record, previous["reports"].get(name))
                for name, record in plan.records.items()}
     _write_run_files(request.out, previous, records, inputs, plan.jobs)
     return result
@@ -263,6 +263,7 @@ def _plan(request: BuildRequest, config: BatchConfig, inputs: BatchInputs, previ
     """Every report of the request, and which of them must be built."""
     jobs = plan_jobs(config, request.territories, request.years,
                      parse_overrides(request.overrides), inputs.years)
+    jobs += _built_from_other_data(request, previous, inputs, jobs)
     codes = sorted({job.territory for job in jobs})
     check_territory_files(request.params_dir, codes)
     territory_files = {c: territory_file(request.params_dir, c).read_bytes() for c in codes}
@@ -280,6 +281,27 @@ def _plan(request: BuildRequest, config: BatchConfig, inputs: BatchInputs, previ
                                  "status": "pending"}
             todo.append(job)
     return _Plan(jobs, todo, records, territory_files)
+
+
+def _built_from_other_data(request: BuildRequest, previous: dict, inputs: BatchInputs,
+                           jobs: list[ReportJob]) -> list[ReportJob]:
+    """The folder's reports outside this run whose territory's data changed: rebuilt with
+    ``--force``, else the run is refused. One folder never mixes data versions, which could
+    be differenced."""
+    asked = {job.name for job in jobs}
+    other = sorted(
+        name for name, record in previous["reports"].items()
+        if inputs.changed and name not in asked and "sha256" in record
+        and record["inputs"]["data_slice"] != inputs.slices.get(record["territory"]))
+    if other and not request.force:
+        raise UsageError(
+            f"{request.out} holds {len(other)} report(s) built from other data "
+            f"({', '.join(other[:3])}{', ...' if len(other) > 3 else ''}): add --force to "
+            f"rebuild them too from {request.data_dir}, or build into a new --out folder")
+    records = [previous["reports"][name] for name in other]
+    return [ReportJob(r["territory"], r["year"],
+                      validate_parameters(r["parameters"], inputs.years).model_dump())
+            for r in records]
 
 
 def _run(pool: Executor, workers: int, request: BuildRequest, plan: _Plan, inputs: BatchInputs,
@@ -374,12 +396,17 @@ def _headline(report: dict, year: int) -> dict:
             for kind in ("cases", "signals")}
 
 
-def _settle(record: dict, old: dict | None) -> dict | None:
-    """The manifest entry after the run: a failed report keeps its previous good files."""
+def _settle(out: Path, record: dict, old: dict | None) -> dict | None:
+    """The state entry after the run. A failed report keeps its previous good files if they
+    were built from the same data; from other data, they are removed (one data version per
+    folder)."""
     if record["status"] == "pending":  # cancelled by Ctrl-C
         return old
     if record["status"] == "failed" and old and "sha256" in old:
-        return {**old, "status": "stale", "error": record["error"]}
+        if old["inputs"]["data_slice"] == record["inputs"]["data_slice"]:
+            return {**old, "status": "stale", "error": record["error"]}
+        for path in mf.report_paths(out, old["year"], old["territory"]).values():
+            path.unlink(missing_ok=True)
     return record
 
 
@@ -398,9 +425,13 @@ def _write_run_files(out: Path, previous: dict, records: dict, inputs: BatchInpu
 
         write_atomic(out / "index.html", render_index(rows, suppression, inputs.synthetic).encode())
     reports = previous["reports"] | {k: v for k, v in records.items() if v}
-    manifest = {"format": mf.FORMAT_VERSION, **inputs.record(), "index": index_key,
-                "reports": dict(sorted(reports.items()))}
-    write_atomic(out / mf.MANIFEST, mf.manifest_bytes(manifest))
+    state = {"format": mf.FORMAT_VERSION, **inputs.record(), "index": index_key,
+             "reports": dict(sorted(reports.items()))}
+    note, text = mf.PRIVATE_NOTE
+    if not (out / note).is_file():
+        write_atomic(out / note, text)
+    write_atomic(out / mf.STATE, mf.json_bytes(state))
+    write_atomic(out / mf.MANIFEST, mf.json_bytes(mf.public_manifest(state)))
 
 
 def _log_line(outcome) -> str:

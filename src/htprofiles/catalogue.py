@@ -55,7 +55,7 @@ class TableSpec:
     where: tuple[str, tuple[str, ...]] | None = None
     top: int | None = None
     total: Total | None = None
-    complements: tuple[str, ...] = ()
+    complements: tuple[str, ...] | str = ()
 
     @property
     def key(self) -> str:
@@ -73,6 +73,9 @@ class TableSpec:
 
 
 _CASES, _SIGNALS = Total("cases_by_year"), Total("signals_by_year")
+REPORT_ORDER = "report order"
+"""Complements for a table whose categories differ by territory (counties): any of them, in
+the order the report lists them."""
 
 TABLE_SPECS: tuple[TableSpec, ...] = (
     # Declaration order is decision order: a total before the tables that add up to it, and
@@ -80,7 +83,7 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
     TableSpec("cases_by_year", "Cases per year, {first_year}-{year}", "cases", "year"),
     TableSpec("signals_by_year", "Signals per year, {first_year}-{year}", "signals", "year"),
     TableSpec("cases_by_county", "Cases by county in {year}", "cases", "county_fips",
-              total=_CASES),
+              total=_CASES, complements=REPORT_ORDER),
     TableSpec("trafficking_types", "Cases by type of trafficking in {year}", "cases",
               "trafficking_type", total=_CASES,
               complements=("sex", "labor", "not_specified", "sex_and_labor")),
@@ -135,7 +138,8 @@ def year_model(territory: Territory, year: int) -> YearModel:
         cells = tuple(table_cells(spec, territory, year))
         line = None
         if spec.total:
-            order = tuple((spec.name, year, key) for key in spec.complements)
+            order = cells if spec.complements == REPORT_ORDER else tuple(
+                (spec.name, year, key) for key in spec.complements)
             line = Line(cells, total_cells(spec, year), spec.exact, order)
         tables.append(Table(spec.name, cells, line, spec.top))
     return YearModel(tuple(tables))

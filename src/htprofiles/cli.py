@@ -102,6 +102,11 @@ def cmd_verify(args) -> int:
         print(check)
     bad = sum(not check.ok for check in checks)
     print(f"{len(checks) - bad} current, {bad} stale or altered")
+    other = sum("data_slice" in check.stale for check in checks)
+    if 0 < other < len(checks):
+        print(f"{args.out} mixes data versions: {other} of {len(checks)} reports were built "
+              f"from other data than {_data_dir(args)}; rebuild them with "
+              f"`htprofiles build --force --out {args.out}`")
     return 1 if bad else 0
 
 

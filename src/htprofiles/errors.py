@@ -55,5 +55,5 @@ class ReportError(HtprofilesError):
 class DisclosureError(ReportError):
     """A report that could let a reader work out a withheld count; it is not written.
 
-    The message names cells, never their values.
+    The message names tables, never a cell or a count.
     """

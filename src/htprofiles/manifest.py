@@ -1,11 +1,18 @@
-"""``OUT/manifest.json``: what each report was built from and what it wrote.
+"""What a build records: the private state of an output folder and its public manifest.
+
+The state (``OUT/.htprofiles/state.json``) holds what incremental builds need: each report's
+key, the hash of everything it depends on (template notebook, package code, parameters, its
+territory's data slice, its territory file, dependency versions) and the data files' hashes.
+Digests of a territory's records must never be published (two data sets that differ only
+inside withheld counts would publish different bytes), so the state sits in a folder whose
+name starts with a dot, never linked from a report or the index, with a note saying not to
+publish it. ``OUT/manifest.json`` is the public part: parameters, status and the digests of
+the files each report wrote.
+
+A report is skipped when its key matches the recorded one and its files are still there.
 
 This module stays light (no pandas, papermill or Altair) so that a batch with nothing to do
 finishes in about a second.
-
-A report is skipped when the fingerprint of everything it depends on (template notebook,
-package code, parameters, its data slice, its territory file, dependency versions) matches
-the recorded one and its files are still there.
 """
 
 from __future__ import annotations
@@ -16,7 +23,15 @@ from importlib import metadata, resources
 from pathlib import Path
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+PRIVATE = Path(".htprofiles")
+STATE = PRIVATE / "state.json"
+PRIVATE_NOTE = (PRIVATE / "DO-NOT-PUBLISH.txt",
+                b"Build state of htprofiles: digests of each territory's data, build logs and "
+                b"failed notebooks.\nDo not publish this folder; publish the rest of the "
+                b"output folder.\n")
+PUBLIC_FIELDS = ("territory", "year", "status", "error", "parameters", "sizes", "sha256",
+                 "headline")
+FORMAT_VERSION = 2
 KEY_PACKAGES = ("papermill", "nbconvert", "nbclient", "altair", "vl-convert-python", "pandas",
                 "pyarrow", "ipykernel")
 SUFFIXES = {"html": ".html", "json": ".json", "notebook": ".ipynb", "pdf": ".pdf"}
@@ -75,10 +90,10 @@ def report_paths(out: Path, year: int, territory: str) -> dict[str, Path]:
     return {kind: base.with_suffix(suffix) for kind, suffix in SUFFIXES.items()}
 
 
-def load_manifest(out: Path) -> dict:
-    """The previous run's manifest, or an empty one (a damaged file only costs a rebuild)."""
+def load_state(out: Path) -> dict:
+    """The previous run's state, or an empty one (a damaged file only costs a rebuild)."""
     try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((out / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {"format": FORMAT_VERSION, "reports": {}}
     if manifest.get("format") != FORMAT_VERSION:
@@ -98,5 +113,13 @@ def is_current(record: dict | None, key: str, out: Path, pdf: bool = False) -> b
                for kind, size in record["sizes"].items())
 
 
-def manifest_bytes(manifest: dict) -> bytes:
-    return (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
+def public_manifest(state: dict) -> dict:
+    """What ``manifest.json`` publishes of the state: nothing derived from the data but the
+    published reports' own files."""
+    return {"format": state["format"],
+            "reports": {name: {field: record[field] for field in PUBLIC_FIELDS if field in record}
+                        for name, record in state["reports"].items()}}
+
+
+def json_bytes(value: dict) -> bytes:
+    return (json.dumps(value, indent=1, sort_keys=True) + "\n").encode()

@@ -39,8 +39,7 @@ def prepare(**parameters) -> Profile:
     params = validate_parameters(params.model_dump(), dataset.years)
     dataset = slice_dataset(dataset, params.territory)
     content = load_territory_content(params.params_path, params.territory)
-    made_from = provenance.collect(params, dataset,
-                                   territory_file(params.params_path, params.territory))
+    made_from = provenance.collect(params, territory_file(params.params_path, params.territory))
     frames = {"signals": dataset.signals, "cases": dataset.cases, "victims": dataset.victims}
     return build_profile(frames, TERRITORIES[params.territory], params.year, params.first_year,
                          params.rule, content, dataset.synthetic, made_from)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import (
     BaseModel,
@@ -25,10 +24,8 @@ from pydantic import (
 
 from .errors import UsageError
 from .sample import embedded_sample_dir
+from .suppression import LEAST_VALUES, SuppressionRule, refusal
 from .territories import TERRITORIES
-
-if TYPE_CHECKING:
-    from .suppression import SuppressionRule
 
 WORKDIR_DATA = "data"
 WORKDIR_PARAMS = "params"
@@ -97,7 +94,7 @@ class ReportParameters(BaseModel):
         "a params folder, or empty")
     suppression_threshold: int = _declare(
         3, "counts from 1 to threshold-1 are published as <threshold",
-        "2 or more with suppress_zero; 1, or 3 or more, without", ge=1)
+        "3 or more with suppress_zero; 4 or more without", ge=1)
     suppress_zero: bool = _declare(
         True, "publish zero counts as <threshold too", "true or false")
     first_year: int = _declare(
@@ -137,11 +134,9 @@ class ReportParameters(BaseModel):
         if self.first_year > self.year:
             problems.append(f"first_year: {self.first_year} is after year {self.year}")
         least_withheld = 0 if self.suppress_zero else 1
-        if self.suppression_threshold - least_withheld == 1:  # as SuppressionRule refuses it
-            problems.append(
-                f"suppression_threshold: {self.suppression_threshold} with suppress_zero "
-                f"{self.suppress_zero} would show <{self.suppression_threshold} for exactly "
-                f"{least_withheld}, and a withheld count needs two possible values or more")
+        if self.suppression_threshold - least_withheld < LEAST_VALUES:  # as SuppressionRule
+            problems.append("suppression_threshold: " + refusal(self.suppression_threshold,
+                                                                self.suppress_zero))
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -158,9 +153,7 @@ class ReportParameters(BaseModel):
 
     @property
     def rule(self) -> SuppressionRule:
-        """The disclosure rule (imported here: suppression needs scipy, slow to import)."""
-        from .suppression import SuppressionRule
-
+        """The disclosure rule."""
         return SuppressionRule(self.suppression_threshold, self.suppress_zero)
 
     @property

@@ -308,7 +308,7 @@ class _Rules:
         """What a line withholds once its room is known to be at most ``most``: a venue list
         its counts; an exact line all its other parts, if they may all be withheld (its gate
         then guarantees the room), else its total, else what parts it can; an "at most" line
-        its total."""
+        its next part in complement order (counties), else its total."""
         table = self.table_of[line.parts[0]]
         if table in self.top_tables:  # the venues stay listed, their counts withheld
             return dict.fromkeys([p for p in line.parts if self._publishable(p, line)],
@@ -317,6 +317,8 @@ class _Rules:
         covered = all(p in line.complements for p in line.parts if p in self.large)
         if line.exact and more and covered:
             return dict.fromkeys(more, Status.PROTECTING)
+        if not line.exact and more:  # one at a time: the room is asked again after each
+            return {more[0]: Status.PROTECTING}
         closed = self._close(line, room, most)
         if closed or not line.exact:
             return closed

@@ -1,7 +1,10 @@
 """What a report records about its own making, so a reviewer can rebuild and check it.
 
 Only facts that are the same for the same inputs: hashes, versions, the git commit. No time,
-host, user or absolute path.
+host, user or absolute path, and no digest of the input data: a digest of a territory's
+records would differ between data sets that differ only inside withheld counts (and of a
+territory with no records, anyone can compute it). What the batch needs to know about the
+data stays in the output folder's private state (``manifest.STATE``).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .data import Dataset, fingerprint
 from .manifest import package_fingerprint, sha256
 from .parameters import ReportParameters, project_root, template_notebook
 
@@ -49,12 +51,10 @@ def _code_fingerprints() -> dict[str, str | None]:
             "package": package_fingerprint()}
 
 
-def collect(params: ReportParameters, dataset: Dataset, territory_file: Path) -> dict:
-    """The provenance of one report built from ``dataset`` (the territory's slice)."""
+def collect(params: ReportParameters, territory_file: Path) -> dict:
+    """The provenance of one report."""
     return {
         "parameters": params.model_dump(),
-        "inputs": dict(sorted(dataset.sources.items())),
-        "data_slice": fingerprint(dataset),
         "territory_file": sha256(territory_file.read_bytes()),
         **_code_fingerprints(),
         "git_commit": git_commit(),

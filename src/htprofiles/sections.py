@@ -199,7 +199,8 @@ _FINGERPRINTS = {
 
 
 def about(profile: Profile) -> str:
-    """Parameters, input hashes and package versions: enough to rebuild and check the report."""
+    """Parameters, code hashes and package versions: enough to rebuild the report from the
+    same data and check it."""
     prov = profile.provenance
     rows = [("Territory", f"{profile.territory.name} ({profile.territory.code})"),
             ("Year", str(profile.year)),
@@ -207,7 +208,6 @@ def about(profile: Profile) -> str:
             ("Suppression", f"counts below {profile.rule.threshold} withheld"
              + (", zeros withheld" if profile.rule.suppress_zero else ""))]
     rows += [(f"Parameter {k}", str(v)) for k, v in prov.get("parameters", {}).items()]
-    rows += [(f"Input file {k} (sha256)", v) for k, v in prov.get("inputs", {}).items()]
     rows += [(label, prov[key]) for key, label in _FINGERPRINTS.items() if prov.get(key)]
     rows += [(f"Version of {k}", v) for k, v in prov.get("versions", {}).items()]
     if "audit" in prov:

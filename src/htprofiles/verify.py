@@ -54,10 +54,10 @@ def check_inputs(inputs: BatchInputs, params_dir: Path, record: dict) -> tuple[s
 
 def verify_reports(out: Path, data_dir: Path, params_dir: Path) -> list[Check]:
     """One check per report recorded in ``out/manifest.json`` that has files."""
-    manifest = mf.load_manifest(out)
+    manifest = mf.load_state(out)
     built = {name: r for name, r in manifest["reports"].items() if "sha256" in r}
     if not built:
-        raise UsageError(f"{out}: no manifest.json with built reports to verify")
+        raise UsageError(f"{out}: no build state ({mf.STATE}) with built reports to verify")
     inputs = BatchInputs(data_dir, template_notebook().read_text(encoding="utf-8"), manifest)
     return [Check(name, check_inputs(inputs, params_dir, record), check_files(out, record))
             for name, record in sorted(built.items())]
