@@ -24,12 +24,14 @@ The rules, table by table in declaration order (docs/disclosure.md gives the rea
    usually largest first. These choices need no answer and are all made before any question.
 5. Where a line's total is published, what it leaves for the withheld cells must let each
    reach the top of its mark while the others sit at their least. When it does not (a "no"
-   that the audit records), the line withholds more: all its categories, else its total; a
-   venue list keeps its venues and withholds their counts. "At most" tables (counties) are
-   asked first, since withholding their total changes what the tables after them can show.
+   that the audit records), the line withholds more: an exact line all its other parts, else
+   its total; an "at most" line (counties) its next part in report order, else its total; a
+   venue list keeps its venues and withholds their counts. "At most" tables are asked first,
+   since withholding their total changes what the tables after them can show.
 
 The audit then checks that every withheld cell keeps two values or more; a report that fails
-is not written, and the message names its tables only.
+is not written, and the message names its tables only. docs/disclosure.md gives the threat
+model, the argument and what is not guaranteed.
 """
 
 from __future__ import annotations
