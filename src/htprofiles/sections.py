@@ -18,6 +18,7 @@ from .tables import PublishedTable
 
 NONE_ON_FILE = '<p class="none">None on file.</p>'
 FOOTNOTE_MARK = "*"
+WITHHELD_WHOLE = "Every count of this table is withheld."
 
 
 def header(profile: Profile) -> str:
@@ -100,19 +101,36 @@ def venues(published: PublishedTable) -> str:
 
 def figure(svg: str, title: str, description: str, note: str = "", body: str = "") -> str:
     """An inline SVG chart under its title, with a text alternative of published values and
-    optionally a note and more content (its table) beside it."""
+    optionally a note and more content (its table) beside it. Without an SVG (nothing to draw)
+    the note says so and the content stands alone: never an empty frame."""
     note_html = f" {escape(note)}" if note else ""
+    chart = f'<div role="img" aria-label="{escape(description)}">{svg}</div>' if svg else ""
     return (
         f'<figure class="chart"><figcaption><strong>{escape(title)}</strong>{note_html}'
-        f'</figcaption><div class="chart-body"><div role="img" aria-label="{escape(description)}">'
-        f"{svg}</div>{body}</div></figure>"
+        f'</figcaption><div class="chart-body">{chart}{body}</div></figure>'
     )
 
 
+def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year: int) -> str:
+    """The county map under its title and note; for a table withheld whole, its note alone."""
+    if not svg:
+        return figure("", published.title, "", published.note or WITHHELD_WHOLE)
+    note = (f"Cases reported in {year} by county, where the location was known. "
+            f"Counties with fewer than {rule.threshold} cases are shaded alike."
+            + (f" {published.footnote}" if published.footnote else ""))
+    return figure(svg, published.title, describe(published), note)
+
+
 def chart_with_table(svg: str, published: PublishedTable, rule: SuppressionRule) -> str:
-    """A bar chart beside its table: the table is the chart's numbers, for every reader."""
-    return figure(svg, published.title, describe(published), bar_note(published, rule),
-                  table(published))
+    """A bar chart beside its table: the table is the chart's numbers, for every reader.
+
+    With no bar to draw (``svg`` empty) a sentence says why, above the table; a table withheld
+    whole shows its note alone.
+    """
+    if not published.rows:
+        return figure("", published.title, "", published.note or WITHHELD_WHOLE)
+    note = bar_note(published, rule) if svg else no_bars_note(published, rule)
+    return figure(svg, published.title, describe(published), note, table(published))
 
 
 def bar_note(published: PublishedTable, rule: SuppressionRule) -> str:
@@ -120,6 +138,14 @@ def bar_note(published: PublishedTable, rule: SuppressionRule) -> str:
     if not any(is_withheld(v) and not is_complementary(v) for v in published.values()):
         return ""
     return f"A count shown as {rule.mark} is fewer than {rule.threshold}; it has no bar."
+
+
+def no_bars_note(published: PublishedTable, rule: SuppressionRule) -> str:
+    """Why a chart of counts draws no bar: each count is withheld or zero."""
+    reasons = {rule.mark: f"fewer than {rule.threshold} (shown as {rule.mark})",
+               COMPLEMENTARY: "withheld to protect other small counts", 0: "zero"}
+    found = [reason for value, reason in reasons.items() if value in published.values()]
+    return f"No bars are drawn: every count is {' or '.join(found) or 'withheld'}."
 
 
 def describe(published: PublishedTable) -> str:
