@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from .charts import format_value
@@ -16,6 +17,7 @@ from .suppression import (
 )
 from .tables import PublishedTable
 
+NATIONAL_HOTLINE_URL = "https://humantraffickinghotline.org/"
 NONE_ON_FILE = '<p class="none">None on file.</p>'
 FOOTNOTE_MARK = "*"
 WITHHELD_WHOLE = "Every count of this table is withheld."
@@ -165,7 +167,7 @@ def laws(profile: Profile) -> str:
         f"{' | ' + escape(law.citation) if law.citation else ''}</li>"
         for law in content.laws
     )
-    note = f'<p class="note">{escape(content.laws_note)}</p>' if content.laws_note else ""
+    note = f'<p class="note">{_with_links(content.laws_note)}</p>' if content.laws_note else ""
     return f"<ul>{items}</ul>{note}"
 
 
@@ -182,6 +184,7 @@ def hotlines(items: tuple[Hotline, ...]) -> str:
     national = _hotline(Hotline(
         name="National Human Trafficking Hotline",
         phone=NATIONAL_HOTLINE,
+        url=NATIONAL_HOTLINE_URL,
         description=(
             "The National Hotline serves victims and survivors of human trafficking and the "
             "anti-trafficking community across the United States and its territories, 24/7, in "
@@ -195,12 +198,24 @@ def hotlines(items: tuple[Hotline, ...]) -> str:
 
 def _hotline(h: Hotline) -> str:
     description = f"<p>{escape(h.description)}</p>" if h.description else ""
-    return (f'<div class="hotline"><p><strong>{escape(h.name)}</strong> '
+    return (f'<div class="hotline"><p><strong>{_linked(h.name, h.url)}</strong> '
             f'<span class="phone">{escape(h.phone)}</span></p>{description}</div>')
 
 
 def _linked(text: str, url: str) -> str:
     return f'<a href="{escape(url)}">{escape(text)}</a>' if url else escape(text)
+
+
+_URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)]")
+"""A web address in running text, without the punctuation that ends its sentence."""
+
+
+def _with_links(text: str) -> str:
+    """Text with each web address in it as a link that reads as the address itself (print
+    does not repeat it after the link)."""
+    parts = _URL.split(text)
+    urls = [f'<a class="url" href="{escape(url)}">{escape(url)}</a>' for url in _URL.findall(text)]
+    return "".join(escape(part) + link for part, link in zip(parts, [*urls, ""], strict=True))
 
 
 def _audit_line(audit: dict) -> str:
