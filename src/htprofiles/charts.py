@@ -28,6 +28,8 @@ NO_CASES = "#ffffff"
 PROTECTING = "#bdbdbd"
 """Counties withheld to protect others: grey, outside the scale of counts."""
 WIDTH = 460
+YEARS_HEIGHT = 150
+"""Columns by year: low enough that both per-year charts fit a printed column."""
 MAP_WIDTH, MAP_HEIGHTS = 540, (220, 400)
 """The map's width, and the range its height keeps to while following the territory's shape."""
 FONT = "Liberation Sans"
@@ -105,7 +107,7 @@ def bar_chart(table: PublishedTable) -> alt.LayerChart:
         position = {"x": alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
                     "y": alt.Y(**count)}
         text = base.mark_text(dy=-8).encode(x=position["x"], y=alt.Y(**count), text=LABEL)
-        size = {"width": WIDTH, "height": 220}
+        size = {"width": WIDTH, "height": YEARS_HEIGHT}
     else:
         position = {"y": alt.Y("label:N", sort=order, title=None),
                     "x": alt.X(**count)}

@@ -75,10 +75,10 @@ def table(published: PublishedTable, value_header: str = "Count") -> str:
         f'<td class="num">{escape(_cell(row["value"]))}</td></tr>'
         for row in published.rows
     )
-    foot = (f'<tfoot><tr><td colspan="2" class="footnote">{FOOTNOTE_MARK} '
-            f"{escape(published.footnote)}</td></tr></tfoot>" if published.footnote else "")
+    foot = (f'<tfoot><tr><td colspan="2" class="footnote"><span>{FOOTNOTE_MARK} '
+            f"{escape(published.footnote)}</span></td></tr></tfoot>" if published.footnote else "")
     return (
-        f'<table class="counts"><caption>{escape(published.title)}</caption>'
+        f'<table class="counts by-{published.key}"><caption>{escape(published.title)}</caption>'
         f'<thead><tr><th scope="col">{first}</th><th scope="col">{value_header}</th></tr></thead>'
         f"<tbody>{body}</tbody>{foot}</table>"
     )
