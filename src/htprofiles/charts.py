@@ -204,7 +204,7 @@ def _shapes(features: list[dict] | tuple[dict, ...], colour: alt.Color) -> alt.C
     # As JSON text, which Vega-Lite parses: Altair would walk every coordinate of an object.
     data = alt.Data(values=json.dumps({"type": "FeatureCollection", "features": list(features)}),
                     format=alt.DataFormat(property="features", type="json"))
-    return (alt.Chart(data).mark_geoshape(stroke="#555555", strokeWidth=0.4)
+    return (alt.Chart(data).mark_geoshape(stroke="#555555", strokeWidth=0.4, clip=False)
             .encode(color=colour))
 
 
