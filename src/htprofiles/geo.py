@@ -333,8 +333,8 @@ def map_frames(features: list[dict], territory_code: str) -> list[Frame]:
     islands = [(f, polygon, _mercator_bounds(polygon[0])) for f in features
                for polygon in _polygon_list(f["geometry"])]
     bounds = [b for _, _, b in islands]
-    if territory_code == "AK" or not islands or land_fill(bounds) >= LAND_FILL:
-        return [Frame("", tuple(features), _extent(bounds) if bounds else (0, 0, 0, 0))]
+    if territory_code == "AK" or land_fill(bounds) >= LAND_FILL:
+        return [Frame("", tuple(features), _extent(bounds))]
     grouping = next(groups for groups in reversed(_groupings(bounds))
                     if all(land_fill([bounds[i] for i in group]) >= LAND_FILL
                            for group in groups))
@@ -352,15 +352,11 @@ def arrange_frames(frames: list[Frame], width: int, height: int) -> FrameLayout:
     order = sorted(frames, key=lambda f: -f.bounds[3])
     layouts = []
     for cuts in itertools.product((False, True), repeat=len(order) - 1):
-        rows, row = [], [order[0]]
-        for frame, cut in zip(order[1:], cuts, strict=True):
-            if cut:
-                rows.append(row)
-                row = []
-            row.append(frame)
-        rows.append(row)
-        layouts.append(FrameLayout(tuple(tuple(sorted(r, key=lambda f: f.bounds[0]))
-                                         for r in rows), _fitting_scale(rows, width, height)))
+        starts = [0] + [i + 1 for i, cut in enumerate(cuts) if cut]
+        rows = [order[start:end] for start, end in zip(starts, [*starts[1:], len(order)],
+                                                       strict=True)]
+        layouts.append(FrameLayout(tuple(tuple(sorted(row, key=lambda f: f.bounds[0]))
+                                         for row in rows), _fitting_scale(rows, width, height)))
     return max(layouts, key=_compactness)
 
 
