@@ -67,6 +67,7 @@ def _bar_rows(table: PublishedTable) -> list[dict]:
 LABEL, ARIA = alt.Text("text:N"), alt.Description("aria:N")
 """Channels as objects, not shorthand strings: Altair would rebuild its schema index for each."""
 MAX_TICK_STEPS = 8
+"""A count axis has at most this many steps between its ticks."""
 
 
 def _counts(table: PublishedTable) -> list[int]:
@@ -157,6 +158,15 @@ def _legend(rule: SuppressionRule, bins: list[tuple[int, str]],
     return [label for label, _ in entries], [colour for _, colour in entries]
 
 
+FRAMES_NOTE = alt.TitleParams(
+    "Island groups far apart are framed separately, all at one scale.", orient="bottom",
+    anchor="start", fontSize=12, fontWeight="normal", color="#555555", offset=10)
+FRAME_TITLE = {"anchor": "start", "fontSize": 12, "fontWeight": "bold", "color": "#1b1b1b",
+               "offset": 4}
+FRAME = alt.ViewBackground(stroke="#8c8c8c", strokeWidth=0.6)
+"""The thin border that tells a framed island group from the open sea."""
+
+
 def county_map(table: PublishedTable, territory: Territory,
                rule: SuppressionRule) -> alt.TopLevelMixin:
     """Counties coloured by the bin of their published cell; every withheld county with the
@@ -192,14 +202,6 @@ def map_svg(table: PublishedTable, territory: Territory, rule: SuppressionRule) 
     return to_svg(county_map(table, territory, rule)) if table.rows else ""
 
 
-FRAMES_NOTE = alt.TitleParams(
-    "Island groups far apart are framed separately, all at one scale.", orient="bottom",
-    anchor="start", fontSize=12, fontWeight="normal", color="#555555", offset=10)
-FRAME_TITLE = {"anchor": "start", "fontSize": 12, "fontWeight": "bold", "color": "#1b1b1b",
-               "offset": 4}
-FRAME = alt.ViewBackground(stroke="#8c8c8c", strokeWidth=0.6)
-
-
 def _shapes(features: list[dict] | tuple[dict, ...], colour: alt.Color) -> alt.Chart:
     # As JSON text, which Vega-Lite parses: Altair would walk every coordinate of an object.
     data = alt.Data(values=json.dumps({"type": "FeatureCollection", "features": list(features)}),
@@ -213,14 +215,17 @@ def _frame_row(frames: tuple[geo.Frame, ...], scale: float, colour: alt.Color) -
     Islands' scattered islands)."""
     views = []
     for title, group in itertools.groupby(frames, key=lambda frame: frame.title):
-        shapes = [_shapes(frame.features, colour).project(**frame.projection(scale))
-                  .properties(width=frame.size(scale)[0], height=frame.size(scale)[1],
-                              view=FRAME)
-                  for frame in group]
+        shapes = [_framed(frame, scale, colour) for frame in group]
         titled = alt.TitleParams(title, **FRAME_TITLE)
         views.append(shapes[0].properties(title=titled) if len(shapes) == 1
                      else alt.hconcat(*shapes, spacing=geo.FRAME_GAP // 2, title=titled))
     return alt.hconcat(*views, spacing=geo.FRAME_GAP)
+
+
+def _framed(frame: geo.Frame, scale: float, colour: alt.Color) -> alt.Chart:
+    width, height = frame.size(scale)
+    return (_shapes(frame.features, colour).project(**frame.projection(scale))
+            .properties(width=width, height=height, view=FRAME))
 
 
 NOT_IN_RUN = "not in this run"
