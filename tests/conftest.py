@@ -75,13 +75,14 @@ def vi_data(tmp_path) -> Path:
     return write_csvs(tmp_path / "vi_data", vi_2016_records())
 
 
-BROWSER_REPORTS = (("TX", 2016), ("VI", 2016), ("AK", 2016))
-"""A state, a territory and Alaska (its own projection): what the browser and PDF tests open."""
+BROWSER_REPORTS = tuple((code, 2016) for code in ("TX", "VI", "AS", "MP", "HI", "AK"))
+"""What the browser and PDF tests open: a large state, the scattered islands (Virgin Islands,
+American Samoa, Northern Mariana Islands), Hawaii, and Alaska (its own projection)."""
 
 
 @pytest.fixture(scope="session")
 def browser_reports(tmp_path_factory) -> Path:
-    """The browser reports built once, with PDFs, one at a time (warm kernel, ~30 s)."""
+    """The browser reports built once, with PDFs, one at a time (warm kernel, ~60 s)."""
     from htprofiles.cli import main
 
     out = tmp_path_factory.mktemp("browser") / "reports"

@@ -102,22 +102,69 @@ def _table_rows(page: Page, caption: str) -> dict[str, str]:
         "t => [...t.tBodies[0].rows].map(r => [r.cells[0].innerText, r.cells[1].innerText])"))
 
 
+LAND_PIECES = """svg => {
+  const frame = svg.getBoundingClientRect();
+  const legend = svg.querySelector('.role-legend').getBoundingClientRect();
+  const pieces = [];
+  for (const shape of svg.querySelectorAll('path[aria-roledescription="geoshape"]')) {
+    for (const part of shape.getAttribute('d').split(/(?=M)/)) {
+      const piece = shape.cloneNode();
+      piece.setAttribute('d', part);
+      shape.after(piece);
+      const box = piece.getBoundingClientRect();
+      piece.remove();
+      pieces.push([box.left - frame.left, box.top - frame.top,
+                   box.right - frame.left, box.bottom - frame.top]);
+    }
+  }
+  return {width: frame.width, height: legend.top - frame.top, pieces};
+}"""
+"""The county map's size above its legend, and the bounding box of each piece of land."""
+
+
+def _covered(intervals: list[tuple[float, float]]) -> float:
+    total, end = 0.0, float("-inf")
+    for low, high in sorted(intervals):
+        total += max(0.0, high - max(low, end))
+        end = max(end, high)
+    return total
+
+
+def land_fill(page: Page) -> float:
+    """How much of the county map the land spans: the share of its width under some piece of
+    land times the share of its height. Open sea across the map (islands far apart) lowers it."""
+    found = page.locator("figure.chart svg").first.evaluate(LAND_PIECES)
+    pieces = found["pieces"]
+    return (_covered([(left, right) for left, _, right, _ in pieces]) / found["width"]
+            * _covered([(top, bottom) for _, top, _, bottom in pieces]) / found["height"])
+
+
+def _drawn_charts_have_marks(page: Page) -> None:
+    """Every figure shows a chart with marks in it, or says in words why there is none."""
+    figures = page.locator("figure.chart")
+    assert figures.count() >= 4  # map, call types, cases and signals per year
+    for figure in figures.all():
+        chart = figure.locator("svg")
+        if chart.count() == 0:
+            assert "No bars are drawn" in figure.locator("figcaption").inner_text()
+            continue
+        box = chart.bounding_box()
+        assert chart.is_visible() and box["width"] > 0 and box["height"] > 0
+        marks = chart.locator('[aria-roledescription="bar"], [aria-roledescription="geoshape"]')
+        assert any(mark.bounding_box()["height"] > 0 for mark in marks.all())
+
+
 @pytest.mark.parametrize("code, year", BROWSER_REPORTS)
 def test_report_is_offline_with_charts_and_readable_tables(browser, browser_reports, code, year):
     html, report = _report(browser_reports, code, year)
     with visit(browser, html) as seen:
-        charts = seen.page.locator("figure.chart svg")
-        charted = [name for name in ("cases_by_year", "signals_by_year", "call_types")
-                   if report["tables"][name]]  # a table not shown has no chart
-        assert charts.count() == 1 + len(charted)  # and the map
-        for chart in charts.all():
-            box = chart.bounding_box()
-            assert chart.is_visible() and box["width"] > 0 and box["height"] > 0
+        _drawn_charts_have_marks(seen.page)
         for name, caption in DEMOGRAPHICS.items():
             expected = {row["category"]: format_value(row["value"])
                         for row in report["tables"][name]}
             assert _table_rows(seen.page, caption) == expected
         screenshot(seen.page, f"{year}-{code}")
+        assert land_fill(seen.page) >= 0.5
         assert seen.requests == []
         assert seen.errors == []
 
@@ -150,6 +197,7 @@ def test_report_fits_a_phone(browser, browser_reports, code, year):
     with visit(browser, _report(browser_reports, code, year)[0], width=PHONE) as seen:
         assert seen.page.evaluate("document.documentElement.scrollWidth") <= PHONE
         screenshot(seen.page, f"{year}-{code}-phone")
+        assert land_fill(seen.page) >= 0.5
 
 
 def test_index_is_offline_with_overview_and_every_report(browser, browser_reports):

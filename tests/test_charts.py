@@ -1,10 +1,13 @@
-"""Every kind of chart is valid Vega-Lite: reports render charts without checking the schema."""
+"""Charts as readers see them: valid Vega-Lite, whole-number axes, never an empty frame."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
-from htprofiles import charts
+from htprofiles import charts, geo, sections
 from htprofiles.suppression import COMPLEMENTARY, SuppressionRule
 from htprofiles.tables import PublishedTable
 from htprofiles.territories import TERRITORIES
@@ -27,6 +30,10 @@ CHARTS = {
     "columns by year": lambda: charts.bar_chart(BY_YEAR),
     "bars by category": lambda: charts.bar_chart(BY_CATEGORY),
     "county map": lambda: charts.county_map(BY_COUNTY, TERRITORIES["VI"], RULE),
+    "county map of one frame": lambda: charts.county_map(
+        PublishedTable("cases_by_county", "Cases by county", "fips", tuple(
+            {"fips": fips, "county": name, "value": 4}
+            for fips, name in geo.county_names("15").items())), TERRITORIES["HI"], RULE),
     "national tile map": lambda: charts.tile_map(BY_TERRITORY, RULE, "Cases"),
 }
 
@@ -37,3 +44,103 @@ def test_every_kind_of_chart_is_valid_vega_lite(kind):
     chart.to_dict(validate=True)  # raises a SchemaValidationError naming the wrong property
     assert charts.to_svg(chart).startswith("<svg")
 
+
+@pytest.mark.parametrize("kind", CHARTS)
+def test_every_kind_of_chart_renders_the_same_svg_every_time(kind):
+    """vl-convert numbers clip paths across a process: a clipped chart would differ with
+    whatever the same worker drew before it."""
+    svgs = {charts.to_svg(CHARTS[kind]()) for _ in range(2)}
+    assert len(svgs) == 1
+    assert "url(#" not in svgs.pop()
+
+
+def _bar_table(key: str, values: list) -> PublishedTable:
+    name = {"year": "cases_by_year", "category": "call_types"}[key]
+    rows = tuple(({"year": 2012 + i} if key == "year" else {"category": f"Kind {i}"})
+                 | {"value": value} for i, value in enumerate(values))
+    return PublishedTable(name, "Counts", key, rows)
+
+
+def _count_axis_labels(svg: str) -> list[str]:
+    """The tick labels of the axis titled 'Count', in drawing order."""
+    (labels,) = re.findall(r"aria-label=\"[XY]-axis titled 'Count'[^\"]*\".*?"
+                           r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg, re.S)
+    return [unescape(text) for text in re.findall(r">([^<]*)</text>", labels)]
+
+
+@pytest.mark.parametrize("key", ["year", "category"])
+@pytest.mark.parametrize("top", [1, 2, 3, 5, 7, 12])
+def test_count_axes_label_whole_numbers_once_each(key, top):
+    """Small maxima used to give 0 1 1 2 2 3 3: halves printed as whole numbers."""
+    table = _bar_table(key, [top, "<3", COMPLEMENTARY, (top + 1) // 2, 0])
+    labels = _count_axis_labels(charts.bar_svg(table))
+    numbers = [int(label.replace(",", "")) for label in labels]  # ValueError if not whole
+    assert numbers[0] == 0 and numbers[-1] >= top
+    assert all(a < b for a, b in zip(numbers, numbers[1:], strict=False))
+    assert len(numbers) >= 2
+
+
+def test_a_large_count_axis_keeps_few_readable_ticks():
+    labels = _count_axis_labels(charts.bar_svg(_bar_table("category", [1323, 17])))
+    assert labels == ["0", "200", "400", "600", "800", "1,000", "1,200", "1,400"]
+
+
+ALL_WITHHELD = {
+    "columns by year": _bar_table("year", ["<3", COMPLEMENTARY, "<3"]),
+    "bars by category": _bar_table("category", ["<3", "<3", COMPLEMENTARY, "<3"]),
+    "bars of zeros": _bar_table("category", [0, "<3", 0]),
+}
+
+
+@pytest.mark.parametrize("kind", ALL_WITHHELD)
+def test_a_chart_of_withheld_counts_is_a_sentence_and_its_table(kind):
+    table = ALL_WITHHELD[kind]
+    assert charts.bar_svg(table) == ""
+    html = sections.chart_with_table(charts.bar_svg(table), table, RULE)
+    assert "<svg" not in html and 'role="img"' not in html
+    assert "No bars are drawn: every count is " in html
+    assert html.count("<tr>") == 1 + len(table.rows)  # the header and every row
+    if kind == "bars of zeros":
+        assert "fewer than 3 (shown as &lt;3) or zero." in html
+
+
+def test_a_table_withheld_whole_shows_its_note_alone():
+    table = PublishedTable("signals_by_year", "Signals per year", "year", (),
+                           note="This table is withheld in full.")
+    html = sections.chart_with_table(charts.bar_svg(table), table, RULE)
+    assert "This table is withheld in full." in html
+    assert "<svg" not in html and "<table" not in html
+
+
+def test_a_chart_with_some_bars_is_drawn():
+    table = _bar_table("year", ["<3", 4, COMPLEMENTARY])
+    html = sections.chart_with_table(charts.bar_svg(table), table, RULE)
+    assert "<svg" in html and "No bars are drawn" not in html
+
+
+def _filled_shapes(svg: str) -> list[str]:
+    return re.findall(r'<path[^>]*aria-roledescription="geoshape"[^>]*fill="(#[0-9a-f]+)"', svg)
+
+
+def test_a_map_of_withheld_counties_colours_every_county():
+    table = PublishedTable("cases_by_county", "Cases by county", "fips", tuple(
+        row | {"value": "<3"} for row in BY_COUNTY.rows))
+    svg = charts.map_svg(table, TERRITORIES["VI"], RULE)
+    assert _filled_shapes(svg) and set(_filled_shapes(svg)) == {charts.MAP_COLOURS[0]}
+    assert "fewer than 3" in svg
+
+
+def test_a_county_table_withheld_whole_draws_no_map():
+    table = PublishedTable("cases_by_county", "Cases by county", "fips", (),
+                           note="Cases by county are withheld in full.")
+    assert charts.map_svg(table, TERRITORIES["VI"], RULE) == ""
+    html = sections.map_figure("", table, RULE, 2016)
+    assert "Cases by county are withheld in full." in html and "<svg" not in html
+
+
+def test_a_tile_map_of_withheld_counts_colours_every_tile():
+    table = PublishedTable("cases", "Cases", "code", (
+        {"code": "VI", "value": "<3"}, {"code": "TX", "value": COMPLEMENTARY}))
+    svg = charts.to_svg(charts.tile_map(table, RULE, "Cases"))
+    tiles = re.findall(r'<path aria-label="col: \d+; row: \d+; Cases: ([^"]*)"', svg)
+    assert "fewer than 3" in tiles and "withheld (3 or more)" in tiles

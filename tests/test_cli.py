@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -160,3 +163,17 @@ def test_sample_data_writes_a_valid_marked_data_set(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
         "SYNTHETIC.txt", "cases.csv", "signals.csv", "victims.csv"]
     assert main(["validate", "--data", str(tmp_path / "s")]) == 0
+
+
+@pytest.mark.parametrize("command", ["territories", "params"])
+def test_output_to_a_reader_that_went_away_ends_quietly(command):
+    """`htprofiles territories | head` once ended in a BrokenPipeError traceback."""
+    reader, writer = os.pipe()
+    os.close(reader)  # like head, gone before the command writes
+    try:
+        done = subprocess.run([sys.executable, "-m", "htprofiles.cli", command], stdout=writer,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(writer)
+    assert done.stderr == ""
+    assert done.returncode == 141

@@ -123,3 +123,70 @@ def test_alaska_aleutians_render_in_one_piece():
     # Unrotated Mercator cuts at 180 degrees and throws the western Aleutians across the map.
     assert _x_range(_county_paths("AK", {"type": "mercator"})["Aleutians West"]) > 350
     assert _x_range(_county_paths("AK", geo.map_projection("AK"))["Aleutians West"]) < 200
+
+
+SCATTERED = {
+    "VI": ["St. Croix", "St. John and St. Thomas"],
+    "AS": ["Eastern and Western", "Manu'a"],
+    "MP": ["Northern Islands"] * 5 + ["Rota", "Saipan and Tinian"],
+}
+
+
+def _frames(code: str) -> list[geo.Frame]:
+    return geo.map_frames(geo.territory_features(TERRITORIES[code].fips), code)
+
+
+def _island_bounds(features) -> list[tuple]:
+    return [geo._mercator_bounds(polygon[0]) for f in features
+            for polygon in geo._polygon_list(f["geometry"])]
+
+
+@pytest.mark.parametrize("code", sorted(TERRITORIES))
+def test_only_scattered_islands_get_frames_of_their_own(code):
+    """One frame unless the land leaves most of it empty sea: Hawaii and Alaska stay whole."""
+    titles = sorted(frame.title for frame in _frames(code))
+    assert titles == SCATTERED.get(code, [""])
+
+
+@pytest.mark.parametrize("code", sorted(SCATTERED))
+def test_each_frame_holds_nearby_land_that_fills_it(code):
+    features = geo.territory_features(TERRITORIES[code].fips)
+    assert geo.land_fill(_island_bounds(features)) < geo.LAND_FILL  # one frame would be sea
+    frames = _frames(code)
+    for frame in frames:
+        assert geo.land_fill(_island_bounds(frame.features)) >= geo.LAND_FILL
+        assert frame.title == " and ".join(f["properties"]["county"] for f in frame.features)
+    # Every island is in exactly one frame, unchanged.
+    framed = sorted(json.dumps(polygon) for frame in frames for f in frame.features
+                    for polygon in geo._polygon_list(f["geometry"]))
+    assert framed == sorted(json.dumps(polygon) for f in features
+                            for polygon in geo._polygon_list(f["geometry"]))
+
+
+@pytest.mark.parametrize("code", sorted(SCATTERED))
+def test_frames_fit_the_map_box_at_one_scale(code):
+    layout = geo.arrange_frames(_frames(code), 540, 400)
+    sizes = [[frame.size(layout.scale) for frame in row] for row in layout.rows]
+    assert max(sum(w for w, _ in row) + geo.FRAME_GAP * (len(row) - 1) for row in sizes) <= 540
+    assert sum(max(h for _, h in row) + geo.FRAME_TITLE for row in sizes) \
+        + geo.FRAME_GAP * (len(sizes) - 1) <= 400 + len(sizes)  # each row rounds to a pixel
+    assert {frame.projection(layout.scale)["scale"] for row in layout.rows for frame in row} \
+        == {round(layout.scale, 3)}
+
+
+def test_virgin_islands_keep_their_true_relative_sizes():
+    """St. Croix is drawn wider than St. Thomas in the ratio of their true widths."""
+    layout = geo.arrange_frames(_frames("VI"), 540, 400)
+    widths = {}
+    for frame in (frame for row in layout.rows for frame in row):
+        chart = (alt.Chart(alt.Data(values=list(frame.features))).mark_geoshape()
+                 .encode(color="properties.county:N").project(**frame.projection(layout.scale))
+                 .properties(width=frame.size(layout.scale)[0],
+                             height=frame.size(layout.scale)[1]))
+        paths = dict(SVG_SHAPE.findall(vlc.vegalite_to_svg(chart.to_dict())))
+        widths |= {county: _x_range(path) for county, path in paths.items()}
+    true_widths = {f["properties"]["county"]: geo._extent(_island_bounds([f]))[2]
+                   - geo._extent(_island_bounds([f]))[0]
+                   for f in geo.territory_features("78")}
+    assert widths["St. Croix"] / widths["St. Thomas"] == pytest.approx(
+        true_widths["St. Croix"] / true_widths["St. Thomas"], rel=0.02)

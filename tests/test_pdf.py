@@ -49,6 +49,64 @@ def test_pdf_is_letter_and_holds_the_report(browser_reports, code, year):
     assert record[f"{year}/{code}"]["sha256"]["pdf"] == hashlib.sha256(data).hexdigest()
 
 
+PAGE_LIMITS = {"VI": 2, "HI": 2, "TX": 3}
+"""Like the reference profile's two-page handout; a large state gets a third page."""
+
+
+def _inches(length: str) -> float:
+    return float(length.removesuffix("in")) * 72
+
+
+def _text_positions(page) -> list[tuple[float, float]]:
+    """Where each piece of text on a page starts, in points from the bottom left."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            found.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
+                          tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def _fill(page) -> float:
+    """How full a page is, 0 to 1: how far down its printable area the text of each half
+    (each printed column) reaches, on average; the footer, in the bottom margin, left out."""
+    top, bottom = LETTER[1] - _inches(pdf.MARGINS["top"]), _inches(pdf.MARGINS["bottom"])
+    middle = LETTER[0] / 2
+    text = [(x, y) for x, y in _text_positions(page) if y > bottom]
+    halves = [[y for x, y in text if (x < middle) == left] for left in (True, False)]
+    return sum((top - min(ys, default=top)) / (top - bottom) for ys in halves) / 2
+
+
+@pytest.mark.parametrize("code", sorted(PAGE_LIMITS))
+def test_pdf_is_a_handout_of_full_pages_with_nothing_cut(browser_reports, code):
+    """VI and HI on two pages, TX on three; no page under half full but the last; no text
+    past the side margins."""
+    reader = PdfReader(browser_reports / "2016" / f"{code}.pdf")
+    fills = [round(_fill(page), 2) for page in reader.pages]
+    assert len(fills) <= PAGE_LIMITS[code], fills
+    assert all(fill >= 0.5 for fill in fills[:-1]), fills
+    left, right = _inches(pdf.MARGINS["left"]), LETTER[0] - _inches(pdf.MARGINS["right"])
+    for page in reader.pages:
+        assert all(left - 1 <= x <= right for x, _ in _text_positions(page))
+
+
+def test_pdf_links_show_their_addresses(browser_reports):
+    """Links are clickable, and a printed page shows where each one goes, once."""
+    reader = PdfReader(browser_reports / "2016" / "VI.pdf")
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Victims of Crime Act grants and funds (https://ovc.ojp.gov/)" in text
+    assert "National Human Trafficking Hotline (https://humantraffickinghotline.org/)" in text
+    assert text.count("https://www.victimlaw.org/victimlaw/") == 1
+    targets = {annotation.get_object()["/A"]["/URI"] for page in reader.pages
+               for annotation in page.get("/Annots", [])
+               if annotation.get_object().get("/Subtype") == "/Link"}
+    assert {"https://ovc.ojp.gov/", "https://humantraffickinghotline.org/",
+            "https://www.victimlaw.org/victimlaw/"} <= targets
+
+
 def test_the_same_html_prints_to_the_same_bytes(browser_reports, monkeypatch):
     """Chromium stamps the second of printing; the stamp is blanked or set from
     ``SOURCE_DATE_EPOCH``."""

@@ -124,6 +124,10 @@ def test_vi_2016_reproduces_the_reference_profile(which, sample_reports, other_d
                  "Women’s Coalition of St. Croix Crisis Center Hotline", "718–250–2770",
                  "1-888-373-7888"):
         assert text in html
+    # The reference profile links the statute look-up and the funding, and so do we.
+    assert ('visit <a class="url" href="https://www.victimlaw.org/victimlaw/">'
+            "https://www.victimlaw.org/victimlaw/</a> and search by citation.") in html
+    assert '<a href="https://ovc.ojp.gov/">Victims of Crime Act grants and funds</a>' in html
 
 
 def test_sample_reports_say_synthetic_and_others_do_not(sample_reports, other_data_report):

@@ -6,6 +6,7 @@ so a chart must never see a raw count: each function here takes a ``PublishedTab
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -27,6 +28,8 @@ NO_CASES = "#ffffff"
 PROTECTING = "#bdbdbd"
 """Counties withheld to protect others: grey, outside the scale of counts."""
 WIDTH = 460
+YEARS_HEIGHT = 150
+"""Columns by year: low enough that both per-year charts fit a printed column."""
 MAP_WIDTH, MAP_HEIGHTS = 540, (220, 400)
 """The map's width, and the range its height keeps to while following the territory's shape."""
 FONT = "Liberation Sans"
@@ -63,23 +66,54 @@ def _bar_rows(table: PublishedTable) -> list[dict]:
 
 LABEL, ARIA = alt.Text("text:N"), alt.Description("aria:N")
 """Channels as objects, not shorthand strings: Altair would rebuild its schema index for each."""
+MAX_TICK_STEPS = 8
+"""A count axis has at most this many steps between its ticks."""
+
+
+def _counts(table: PublishedTable) -> list[int]:
+    return [value for value in table.values() if not is_withheld(value)]
+
+
+def count_ticks(table: PublishedTable) -> list[int]:
+    """Whole-number ticks from 0 to just past the largest published count, a nice step apart.
+
+    Vega's own ticks halve small ranges, and a whole-number format then prints 0 1 1 2 2 3 3.
+    """
+    top = max(_counts(table), default=0)
+    step = next(s for power in itertools.count() for s in (10**power, 2 * 10**power, 5 * 10**power)
+                if top <= MAX_TICK_STEPS * s)
+    return list(range(0, -(-top // step) * step + 1, step))
+
+
+def has_bars(table: PublishedTable) -> bool:
+    """Whether a bar chart of the table would draw any bar: some published count above zero."""
+    return any(count > 0 for count in _counts(table))
+
+
+def bar_svg(table: PublishedTable) -> str:
+    """The bar chart of a table as SVG, or "" when it would be an empty frame (every count
+    withheld or zero, or no row at all): the report says so in words instead."""
+    return to_svg(bar_chart(table)) if has_bars(table) else ""
 
 
 def bar_chart(table: PublishedTable) -> alt.LayerChart:
     """Horizontal bars by category, or columns by year, each labelled with its published cell."""
     rows = _bar_rows(table)
     order = [row["label"] for row in rows]
+    ticks = count_ticks(table)
+    count = dict(field="value", type="quantitative", title="Count",
+                 scale=alt.Scale(domain=[0, ticks[-1]]), axis=alt.Axis(format=",d", values=ticks))
     base = alt.Chart(alt.Data(values=rows))
     if table.key == "year":
         position = {"x": alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-                    "y": alt.Y("value:Q", title="Count", axis=alt.Axis(format=",d"))}
-        text = base.mark_text(dy=-8).encode(x=position["x"], y=alt.Y("value:Q"), text=LABEL)
-        size = {"width": WIDTH, "height": 220}
+                    "y": alt.Y(**count)}
+        text = base.mark_text(dy=-8).encode(x=position["x"], y=alt.Y(**count), text=LABEL)
+        size = {"width": WIDTH, "height": YEARS_HEIGHT}
     else:
         position = {"y": alt.Y("label:N", sort=order, title=None),
-                    "x": alt.X("value:Q", title="Count", axis=alt.Axis(format=",d"))}
+                    "x": alt.X(**count)}
         text = base.mark_text(align="left", dx=4).encode(
-            y=position["y"], x=alt.X("value:Q"), text=LABEL)
+            y=position["y"], x=alt.X(**count), text=LABEL)
         size = {"width": WIDTH - 200, "height": alt.Step(24)}
     bars = base.mark_bar(color=PALETTE).encode(**position, description=ARIA)
     # Withheld rows have no bar; their mark is drawn at the axis origin.
@@ -124,31 +158,74 @@ def _legend(rule: SuppressionRule, bins: list[tuple[int, str]],
     return [label for label, _ in entries], [colour for _, colour in entries]
 
 
-def county_map(table: PublishedTable, territory: Territory, rule: SuppressionRule) -> alt.Chart:
+FRAMES_NOTE = alt.TitleParams(
+    "Island groups far apart are framed separately, all at one scale.", orient="bottom",
+    anchor="start", fontSize=12, fontWeight="normal", color="#555555", offset=10)
+FRAME_TITLE = {"anchor": "start", "fontSize": 12, "fontWeight": "bold", "color": "#1b1b1b",
+               "offset": 4}
+FRAME = alt.ViewBackground(stroke="#8c8c8c", strokeWidth=0.6)
+"""The thin border that tells a framed island group from the open sea."""
+
+
+def county_map(table: PublishedTable, territory: Territory,
+               rule: SuppressionRule) -> alt.TopLevelMixin:
     """Counties coloured by the bin of their published cell; every withheld county with the
-    same mark looks alike, whatever count lies behind it."""
+    same mark looks alike, whatever count lies behind it.
+
+    Islands far apart (see ``geo.map_frames``) are drawn in labelled frames at one scale, so
+    the land fills the figure instead of the sea between.
+    """
     bins = map_bins(rule)
     bin_of = {row["fips"]: _bin_label(row["value"], rule, bins) for row in table.rows}
     features = [
         {**f, "properties": {**f["properties"], "bin": bin_of[f["id"]]}}
         for f in geo.territory_features(territory.fips)
     ]
-    low, high = MAP_HEIGHTS
-    height = round(min(max(MAP_WIDTH * geo.map_aspect(features, territory.code), low), high))
     domain, colours = _legend(rule, bins, set(bin_of.values()))
+    colour = alt.Color("properties.bin:O", title="Cases",
+                       scale=alt.Scale(domain=domain, range=colours),
+                       legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
+                                         symbolType="square"))
+    frames = geo.map_frames(features, territory.code)
+    if len(frames) == 1:
+        low, high = MAP_HEIGHTS
+        height = round(min(max(MAP_WIDTH * geo.map_aspect(features, territory.code), low), high))
+        return (_shapes(features, colour).project(**geo.map_projection(territory.code))
+                .properties(width=MAP_WIDTH, height=height))
+    layout = geo.arrange_frames(frames, MAP_WIDTH, MAP_HEIGHTS[1])
+    return alt.vconcat(*(_frame_row(row, layout.scale, colour) for row in layout.rows),
+                       spacing=geo.FRAME_GAP, title=FRAMES_NOTE)
+
+
+def map_svg(table: PublishedTable, territory: Territory, rule: SuppressionRule) -> str:
+    """The county map as SVG, or "" for a table withheld whole: no county has a mark."""
+    return to_svg(county_map(table, territory, rule)) if table.rows else ""
+
+
+def _shapes(features: list[dict] | tuple[dict, ...], colour: alt.Color) -> alt.Chart:
     # As JSON text, which Vega-Lite parses: Altair would walk every coordinate of an object.
-    data = alt.Data(values=json.dumps({"type": "FeatureCollection", "features": features}),
+    data = alt.Data(values=json.dumps({"type": "FeatureCollection", "features": list(features)}),
                     format=alt.DataFormat(property="features", type="json"))
-    return (
-        alt.Chart(data)
-        .mark_geoshape(stroke="#555555", strokeWidth=0.4)
-        .encode(color=alt.Color("properties.bin:O", title="Cases",
-                                scale=alt.Scale(domain=domain, range=colours),
-                                legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
-                                                  symbolType="square")))
-        .project(**geo.map_projection(territory.code))
-        .properties(width=MAP_WIDTH, height=height)
-    )
+    return (alt.Chart(data).mark_geoshape(stroke="#555555", strokeWidth=0.4, clip=False)
+            .encode(color=colour))
+
+
+def _frame_row(frames: tuple[geo.Frame, ...], scale: float, colour: alt.Color) -> alt.HConcatChart:
+    """One row of framed island groups; neighbours of one title share it (the Northern
+    Islands' scattered islands)."""
+    views = []
+    for title, group in itertools.groupby(frames, key=lambda frame: frame.title):
+        shapes = [_framed(frame, scale, colour) for frame in group]
+        titled = alt.TitleParams(title, **FRAME_TITLE)
+        views.append(shapes[0].properties(title=titled) if len(shapes) == 1
+                     else alt.hconcat(*shapes, spacing=geo.FRAME_GAP // 2, title=titled))
+    return alt.hconcat(*views, spacing=geo.FRAME_GAP)
+
+
+def _framed(frame: geo.Frame, scale: float, colour: alt.Color) -> alt.Chart:
+    width, height = frame.size(scale)
+    return (_shapes(frame.features, colour).project(**frame.projection(scale))
+            .properties(width=width, height=height, view=FRAME))
 
 
 NOT_IN_RUN = "not in this run"

@@ -20,11 +20,12 @@ from .sample import embedded_sample_dir
 from .territories import TERRITORIES
 
 DEFAULT_OUT = Path("reports")
+BROKEN_PIPE = 141
+"""128 + SIGPIPE: the reader of our output went away."""
 
 
 def _data_dir(args) -> Path:
     return Path(args.data) if args.data else embedded_sample_dir()
-
 
 
 def _params_dir(args) -> Path:
@@ -203,8 +204,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    Output piped to ``head`` or a pager that stops reading ends the command quietly, as a
+    Unix tool killed by SIGPIPE would (exit 141), instead of with a traceback.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()  # here, not at interpreter exit, where the error would be printed
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = BROKEN_PIPE
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from .errors import InputError, Problem
 from .territories import TERRITORIES
@@ -15,21 +22,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Url = Annotated[str, StringConstraints(pattern=r"^(https?://\S+)?$")]
+"""A web address the report links to, or empty: never a ``javascript:`` or relative link."""
+
+
 class Law(_Strict):
     title: str
     citation: str = ""
-    url: str = ""
+    url: Url = ""
 
 
 class Link(_Strict):
     name: str
-    url: str = ""
+    url: Url = ""
 
 
 class Hotline(_Strict):
     name: str
     phone: str
     description: str = ""
+    url: Url = ""
 
 
 class TerritoryContent(_Strict):
@@ -40,6 +52,7 @@ class TerritoryContent(_Strict):
     hhs_region: str
     laws: tuple[Law, ...] = ()
     laws_note: str = ""
+    """Printed under the laws; a web address in it becomes a link."""
     collaborations: tuple[Link, ...] = ()
     funding: tuple[Link, ...] = ()
     hotlines: tuple[Hotline, ...] = ()

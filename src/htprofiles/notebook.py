@@ -73,17 +73,13 @@ def show_tables(profile: Profile, *names: str) -> None:
 def show_chart(profile: Profile, name: str) -> None:
     """A bar chart of one published table, with its table for readers without sight of it."""
     published = profile.tables[name]
-    svg = charts.to_svg(charts.bar_chart(published))
-    _show(sections.chart_with_table(svg, published, profile.rule))
+    _show(sections.chart_with_table(charts.bar_svg(published), published, profile.rule))
 
 
 def show_map(profile: Profile) -> None:
     published = profile.tables["cases_by_county"]
-    svg = charts.to_svg(charts.county_map(published, profile.territory, profile.rule))
-    note = (f"Cases reported in {profile.year} by county, where the location was known. "
-            f"Counties with fewer than {profile.rule.threshold} cases are shaded alike."
-            + (f" {published.footnote}" if published.footnote else ""))
-    _show(sections.figure(svg, published.title, sections.describe(published), note))
+    svg = charts.map_svg(published, profile.territory, profile.rule)
+    _show(sections.map_figure(svg, published, profile.rule, profile.year))
 
 
 def show_venues(profile: Profile) -> None:

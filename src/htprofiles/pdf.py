@@ -38,7 +38,7 @@ LAUNCH_ARGS = (
 """Headless on a closed network: without the background-networking flags Chromium keeps
 trying to reach Google's hosts."""
 SIDE = "0.6in"
-MARGINS = {"top": "0.6in", "bottom": "0.75in", "left": SIDE, "right": SIDE}
+MARGINS = {"top": "0.5in", "bottom": "0.6in", "left": SIDE, "right": SIDE}
 FOOTER = (
     '<div style="box-sizing:border-box;width:100%;padding:0 {side};display:flex;'
     "justify-content:space-between;"

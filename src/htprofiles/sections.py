@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from .charts import format_value
@@ -16,8 +17,10 @@ from .suppression import (
 )
 from .tables import PublishedTable
 
+NATIONAL_HOTLINE_URL = "https://humantraffickinghotline.org/"
 NONE_ON_FILE = '<p class="none">None on file.</p>'
 FOOTNOTE_MARK = "*"
+WITHHELD_WHOLE = "Every count of this table is withheld."
 
 
 def header(profile: Profile) -> str:
@@ -77,10 +80,10 @@ def table(published: PublishedTable, value_header: str = "Count") -> str:
         f'<td class="num">{escape(_cell(row["value"]))}</td></tr>'
         for row in published.rows
     )
-    foot = (f'<tfoot><tr><td colspan="2" class="footnote">{FOOTNOTE_MARK} '
-            f"{escape(published.footnote)}</td></tr></tfoot>" if published.footnote else "")
+    foot = (f'<tfoot><tr><td colspan="2" class="footnote"><span>{FOOTNOTE_MARK} '
+            f"{escape(published.footnote)}</span></td></tr></tfoot>" if published.footnote else "")
     return (
-        f'<table class="counts"><caption>{escape(published.title)}</caption>'
+        f'<table class="counts by-{published.key}"><caption>{escape(published.title)}</caption>'
         f'<thead><tr><th scope="col">{first}</th><th scope="col">{value_header}</th></tr></thead>'
         f"<tbody>{body}</tbody>{foot}</table>"
     )
@@ -105,21 +108,36 @@ def venues(published: PublishedTable) -> str:
 
 def figure(svg: str, title: str, description: str, note: str = "", body: str = "") -> str:
     """An inline SVG chart under its title, with a text alternative of published values and
-    optionally a note and more content (its table) beside it."""
+    optionally a note and more content (its table) beside it. Without an SVG (nothing to draw)
+    the note says so and the content stands alone: never an empty frame."""
     note_html = f" {escape(note)}" if note else ""
+    chart = f'<div role="img" aria-label="{escape(description)}">{svg}</div>' if svg else ""
     return (
         f'<figure class="chart"><figcaption><strong>{escape(title)}</strong>{note_html}'
-        f'</figcaption><div class="chart-body"><div role="img" aria-label="{escape(description)}">'
-        f"{svg}</div>{body}</div></figure>"
+        f'</figcaption><div class="chart-body">{chart}{body}</div></figure>'
     )
 
 
+def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year: int) -> str:
+    """The county map under its title and note; for a table withheld whole, its note alone."""
+    if not svg:
+        return figure("", published.title, "", published.note or WITHHELD_WHOLE)
+    note = (f"Cases reported in {year} by county, where the location was known. "
+            f"Counties with fewer than {rule.threshold} cases are shaded alike."
+            + (f" {published.footnote}" if published.footnote else ""))
+    return figure(svg, published.title, describe(published), note)
+
+
 def chart_with_table(svg: str, published: PublishedTable, rule: SuppressionRule) -> str:
-    """A bar chart beside its table: the table is the chart's numbers, for every reader."""
+    """A bar chart beside its table: the table is the chart's numbers, for every reader.
+
+    With no bar to draw (``svg`` empty) a sentence says why, above the table; a table withheld
+    whole shows its note alone.
+    """
     if not published.rows:
-        return table(published)
-    return figure(svg, published.title, describe(published), bar_note(published, rule),
-                  table(published))
+        return figure("", published.title, "", published.note or WITHHELD_WHOLE)
+    note = bar_note(published, rule) if svg else no_bars_note(published, rule)
+    return figure(svg, published.title, describe(published), note, table(published))
 
 
 def bar_note(published: PublishedTable, rule: SuppressionRule) -> str:
@@ -127,6 +145,14 @@ def bar_note(published: PublishedTable, rule: SuppressionRule) -> str:
     if not any(is_withheld(v) and not is_complementary(v) for v in published.values()):
         return ""
     return f"A count shown as {rule.mark} is fewer than {rule.threshold}; it has no bar."
+
+
+def no_bars_note(published: PublishedTable, rule: SuppressionRule) -> str:
+    """Why a chart of counts draws no bar: each count is withheld or zero."""
+    reasons = {rule.mark: f"fewer than {rule.threshold} (shown as {rule.mark})",
+               COMPLEMENTARY: "withheld to protect other small counts", 0: "zero"}
+    found = [reason for value, reason in reasons.items() if value in published.values()]
+    return f"No bars are drawn: every count is {' or '.join(found) or 'withheld'}."
 
 
 def describe(published: PublishedTable) -> str:
@@ -146,7 +172,7 @@ def laws(profile: Profile) -> str:
         f"{' | ' + escape(law.citation) if law.citation else ''}</li>"
         for law in content.laws
     )
-    note = f'<p class="note">{escape(content.laws_note)}</p>' if content.laws_note else ""
+    note = f'<p class="note">{_with_links(content.laws_note)}</p>' if content.laws_note else ""
     return f"<ul>{items}</ul>{note}"
 
 
@@ -163,6 +189,7 @@ def hotlines(items: tuple[Hotline, ...]) -> str:
     national = _hotline(Hotline(
         name="National Human Trafficking Hotline",
         phone=NATIONAL_HOTLINE,
+        url=NATIONAL_HOTLINE_URL,
         description=(
             "The National Hotline serves victims and survivors of human trafficking and the "
             "anti-trafficking community across the United States and its territories, 24/7, in "
@@ -176,12 +203,24 @@ def hotlines(items: tuple[Hotline, ...]) -> str:
 
 def _hotline(h: Hotline) -> str:
     description = f"<p>{escape(h.description)}</p>" if h.description else ""
-    return (f'<div class="hotline"><p><strong>{escape(h.name)}</strong> '
+    return (f'<div class="hotline"><p><strong>{_linked(h.name, h.url)}</strong> '
             f'<span class="phone">{escape(h.phone)}</span></p>{description}</div>')
 
 
 def _linked(text: str, url: str) -> str:
     return f'<a href="{escape(url)}">{escape(text)}</a>' if url else escape(text)
+
+
+_URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)]")
+"""A web address in running text, without the punctuation that ends its sentence."""
+
+
+def _with_links(text: str) -> str:
+    """Text with each web address in it as a link that reads as the address itself (print
+    does not repeat it after the link)."""
+    parts = _URL.split(text)
+    urls = [f'<a class="url" href="{escape(url)}">{escape(url)}</a>' for url in _URL.findall(text)]
+    return "".join(escape(part) + link for part, link in zip(parts, [*urls, ""], strict=True))
 
 
 def _audit_line(audit: dict) -> str:
