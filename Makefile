@@ -33,9 +33,11 @@ reports: setup
 	$(UV) run --frozen htprofiles build
 
 # JupyterLab on the project: its kernel is the python3 kernelspec of .venv's ipykernel, so the
-# notebook imports htprofiles and every pinned library. Stop it with Ctrl-C.
+# notebook imports htprofiles and every pinned library. Stop it with Ctrl-C. JupyterLab refuses
+# to run as root (containers, CI machines) unless told to.
+LAB_AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
-	$(UV) run --frozen jupyter lab notebooks/profile.ipynb
+	$(UV) run --frozen jupyter lab $(LAB_AS_ROOT) --LabApp.default_url=/lab/tree/notebooks/profile.ipynb
 
 test: setup browser
 	$(UV) run --frozen pytest
