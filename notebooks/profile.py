@@ -127,9 +127,8 @@ report.show_hotlines(profile)
 # %% [markdown]
 # ### National
 #
-# **National Human Trafficking Hotline: 1-888-373-7888**
-#
-# The National Hotline serves victims and survivors of human trafficking and the anti-trafficking community across the United States and its territories, 24/7, in more than 200 languages. Contact the confidential hotline to report tips, seek services, ask for help, or receive information and statistics related to human trafficking.
+# <div class="hotline"><p><strong>National Human Trafficking Hotline</strong> <span class="phone">1-888-373-7888</span></p>
+# <p>The National Hotline serves victims and survivors of human trafficking and the anti-trafficking community across the United States and its territories, 24/7, in more than 200 languages. Contact the confidential hotline to report tips, seek services, ask for help, or receive information and statistics related to human trafficking.</p></div>
 
 # %% [markdown]
 # ## About this report

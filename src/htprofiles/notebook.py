@@ -28,6 +28,7 @@ REPORT_MIME = "application/vnd.htprofiles.report+json"
 INJECTED_HEADER = "# Parameters\n"
 """How the cell papermill injects after the ``parameters`` cell begins."""
 ALTAIR_RENDERER = "htprofiles"
+"""The name ``prepare`` registers its Altair renderer under."""
 
 
 def prepare(**parameters) -> Profile:

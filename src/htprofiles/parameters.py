@@ -189,8 +189,8 @@ def validate_parameters(values: dict, data_years: Iterable[int] | None = None
                         ) -> ReportParameters:
     """Check parameters before anything runs; one message names every problem.
 
-    ``data_years``, when known, bounds ``year`` and ``first_year`` and opens an open window
-    (``first_year`` 0) at the first of them.
+    ``data_years``, when known, bound ``year`` and ``first_year``, and a window left open
+    (``first_year`` 0) starts at the first of them.
     """
     years = None if data_years is None else tuple(data_years)
     try:
