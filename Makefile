@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 
 NODE_TOOLS := node_modules/.package-lock.json
 
-.PHONY: setup browser reports test lint clean
+.PHONY: setup browser reports lab test lint clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -31,6 +31,13 @@ $(NODE_TOOLS): package.json package-lock.json
 
 reports: setup
 	$(UV) run --frozen htprofiles build
+
+# JupyterLab on the project: its kernel is the python3 kernelspec of .venv's ipykernel, so the
+# notebook imports htprofiles and every pinned library. Stop it with Ctrl-C. JupyterLab refuses
+# to run as root (containers, CI machines) unless told to.
+LAB_AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: setup
+	$(UV) run --frozen jupyter lab $(LAB_AS_ROOT) --LabApp.default_url=/lab/tree/notebooks/profile.ipynb
 
 test: setup browser
 	$(UV) run --frozen pytest

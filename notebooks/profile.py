@@ -13,9 +13,11 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# <!-- Template of every htprofiles report: papermill fills the parameters cell, nbconvert renders outputs and markdown only. Keep it narrative; logic lives in the package.
-# To change a parameter, edit the next cell and run all cells; `htprofiles params` lists the parameters, which src/htprofiles/parameters.py declares and validates (keep this cell in step with it). notebooks/profile.py is the text twin of this notebook: after editing either one, run `uv run jupytext --sync notebooks/profile.ipynb`. -->
+# %% [markdown] tags=["jupyter-only"]
+# **Using this notebook.** It builds the profile of one territory and year. To profile another, change the values in the next cell (say `territory = "TX"` and `year = 2015`) and run all cells (Run > Run All Cells). `htprofiles params` lists the parameters and what each accepts. To chart a published table yourself, see *Add your own chart* at the end. This note and that section are left out of the reports.
+#
+# <!-- Template of every htprofiles report: papermill fills the parameters cell, nbconvert renders outputs and markdown only, without the cells tagged jupyter-only. Keep it narrative; logic lives in the package.
+# src/htprofiles/parameters.py declares and validates the parameters (keep the next cell in step with it). notebooks/profile.py is the text twin of this notebook: after editing either one, run `uv run jupytext --sync notebooks/profile.ipynb`. Commit it without outputs. -->
 
 # %% tags=["parameters"]
 territory: str = "VI"  # USPS code of the territory to profile, see htprofiles territories
@@ -24,7 +26,7 @@ data_dir: str = ""  # folder of signals, cases and victims files, empty for the 
 params_dir: str = ""  # folder holding territories/XX.yaml, empty for the params folder of the project
 suppression_threshold: int = 3  # counts from 1 to threshold-1 are published as <threshold
 suppress_zero: bool = True  # publish zero counts as <threshold too
-first_year: int = 2012  # first year of the data window shown in per-year tables
+first_year: int = 0  # first year of the data window shown in per-year tables, 0 for the first year of the data
 
 # %%
 from htprofiles import notebook as report
@@ -34,6 +36,9 @@ profile = report.prepare(
     suppression_threshold=suppression_threshold, suppress_zero=suppress_zero, first_year=first_year,
 )
 report.show_header(profile)
+
+# %% [markdown]
+# This profile summarizes data reported to the National Human Trafficking Hotline to help promote collaboration and inform and enhance the response to human trafficking in the state or territory, over the data window above.
 
 # %% [markdown]
 # ## Where cases were reported
@@ -99,20 +104,54 @@ report.show_laws(profile)
 # %% [markdown]
 # ## Statewide efforts
 
+# %% [markdown]
+# ### Collaborations (coalitions, task forces, working groups)
+
 # %%
-report.show_efforts(profile)
+report.show_links(profile.content.collaborations)
+
+# %% [markdown]
+# ### Funding opportunities
+
+# %%
+report.show_links(profile.content.funding)
 
 # %% [markdown]
 # ## Human trafficking hotlines
+#
+# ### Local
 
 # %%
 report.show_hotlines(profile)
 
 # %% [markdown]
+# ### National
+#
+# <div class="hotline"><p><strong><a href="https://humantraffickinghotline.org/">National Human Trafficking Hotline</a></strong> <span class="phone">1-888-373-7888</span></p>
+# <p>The National Hotline serves victims and survivors of human trafficking and the anti-trafficking community across the United States and its territories, 24/7, in more than 200 languages. Contact the confidential hotline to report tips, seek services, ask for help, or receive information and statistics related to human trafficking.</p></div>
+
+# %% [markdown]
 # ## About this report
 #
 # Counts from 1 up to the suppression threshold (and, by default, zeros) are withheld and shown as "&lt;" followed by the threshold, which the table below records; charts and the map are drawn from the published values only.
+#
+# Where a published total would let a reader work out a withheld count, more counts are withheld and shown as &ldquo;withheld&rdquo;, or a table is not shown. Every decision to withhold is recorded, and before the report is written an audit of every published count, total, mark and decision checks that no withheld count can be worked out, even by a reader who replays this software on every data set that could lie behind the report.
 
 # %%
 report.show_about(profile)
 report.publish(profile)
+
+# %% [markdown] tags=["jupyter-only"]
+# ## Add your own chart
+#
+# *Optional, for researchers; left out of the reports.* Each published table is a pandas DataFrame of published values only: `report.table_frame(profile, name)`, with `name` one of `list(profile.tables)`. A withheld cell reads as its mark (such as "<3") in the `value` column and is missing in `count`, so it has no bar. Try it in a new code cell below:
+#
+# ```python
+# import altair as alt
+#
+# calls = report.table_frame(profile, "call_types")
+# alt.Chart(calls, title="Phone calls by type").mark_bar().encode(
+#     x=alt.X("count:Q", title="Calls"), y=alt.Y("category:N", sort="-x", title=None))
+# ```
+#
+# Charts display as inline SVG, like the report's own. A code cell you add above this section becomes part of every report built from this template (`htprofiles build`).

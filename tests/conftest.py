@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
+import nbformat
 import pytest
+
+TEMPLATE = Path(__file__).parents[1] / "notebooks" / "profile.ipynb"
+CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 COLUMNS = {
     "signals": ["signal_id", "received_date", "territory", "method", "call_type"],
@@ -91,3 +96,12 @@ def browser_reports(tmp_path_factory) -> Path:
     assert main(["build", "--territory", *territories, "--year", *years, "--pdf",
                  "--jobs", "1", "--out", str(out)]) == 0
     return out
+
+
+def template_example() -> str:
+    """The code of the template's "Add your own chart" section (left out of the reports)."""
+    [section] = [cell for cell in nbformat.read(TEMPLATE, as_version=4).cells
+                 if cell.source.startswith("## Add your own chart")]
+    assert "jupyter-only" in section.metadata.tags
+    [code] = CODE_BLOCK.findall(section.source)
+    return code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -135,6 +136,19 @@ def test_bad_build_requests_exit_2_without_traceback(argv, message, existing_rep
     assert _snapshot(existing_reports) == before
 
 
+def test_data_beginning_in_2013_build_with_the_default_window(tmp_path):
+    records = vi_2016_records()
+    records["cases"][3]["reported_date"] = "2013-07-04"  # the 2015 records move to 2013
+    records["signals"][-1]["received_date"] = "2013-01-05"
+    data = write_csvs(tmp_path / "from_2013", records)
+    out = tmp_path / "reports"
+    assert main(["build", "--data", str(data), "--territory", "VI", "--year", "2016",
+                 "--jobs", "1", "--out", str(out)]) == 0
+    report = json.loads((out / "2016" / "VI.json").read_text())
+    assert report["data_window"] == {"first_year": 2013, "last_year": 2016}
+    assert [row["year"] for row in report["tables"]["cases_by_year"]] == [2013, 2014, 2015, 2016]
+
+
 def test_params_lists_every_parameter_with_type_default_allowed_values_and_help(capsys):
     assert main(["params"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -144,6 +158,8 @@ def test_params_lists_every_parameter_with_type_default_allowed_values_and_help(
     for line, row in zip(lines[1:], rows, strict=True):
         assert line.split()[:3] == list(row[:3])
         assert f"  {row[3]}  " in line and line.endswith(f"  {row[4]}")
+    [first_year] = [line for line in lines if line.startswith("first_year ")]
+    assert first_year.endswith(", 0 for the first year of the data")
 
 
 def test_territories_lists_all_56_with_fips_and_region(capsys):

@@ -121,6 +121,22 @@ def test_years_outside_the_data_are_refused(name, value):
         validate_parameters({name: value}, data_years=[2014, 2012, 2016, 2013, 2015])
 
 
+def test_the_default_window_opens_at_the_first_year_of_the_data():
+    years = [2016, 2014, 2015]
+    assert validate_parameters({}, data_years=years).first_year == 2014
+    assert validate_parameters({"first_year": "0"}, data_years=years).first_year == 2014
+    assert validate_parameters({"first_year": 2015}, data_years=years).first_year == 2015
+    assert validate_parameters({}).first_year == 0  # open until the data are read
+
+
+def test_the_notebook_opens_its_default_window_at_the_first_year_of_its_data(vi_data):
+    """The hand-made data begin in 2015."""
+    profile = notebook.prepare(data_dir=str(vi_data))
+    assert (profile.first_year, profile.year) == (2015, 2016)
+    assert [row["year"] for row in profile.tables["cases_by_year"].rows] == [2015, 2016]
+    assert profile.provenance["parameters"]["first_year"] == 2015
+
+
 def test_overrides_are_name_value_pairs_and_leave_the_matrix_to_its_options():
     assert parse_overrides(["suppression_threshold=5", "suppress_zero=false"]) == {
         "suppression_threshold": "5", "suppress_zero": "false"}

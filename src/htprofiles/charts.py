@@ -274,6 +274,11 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     The spec is not checked against the Vega-Lite schema here (a fifth of a report's time):
     the tests check every kind of chart.
     """
-    spec = chart.to_dict(validate=False) | {"config": THEME}
-    svg = vl_convert.vegalite_to_svg(spec, vl_version="6.4")
+    return spec_to_svg(chart.to_dict(validate=False))
+
+
+def spec_to_svg(spec: dict) -> str:
+    """A Vega-Lite spec as SVG in the report's theme (a researcher's chart too, see
+    ``notebook.prepare``)."""
+    svg = vl_convert.vegalite_to_svg(spec | {"config": THEME}, vl_version="6.4")
     return re.sub(r"^<\?xml[^>]*>\s*", "", svg)

@@ -2,32 +2,41 @@
 
 Every output is a raw ``text/html`` bundle (no ``text/plain`` repr of objects), so the executed
 notebook holds exactly what the HTML report shows, plus the report JSON under its own MIME type.
+A researcher's own cells get each published table as a DataFrame (``table_frame``), and their
+Altair charts display like the report's (inline SVG).
 """
 
 from __future__ import annotations
 
 import ast
 
+import altair as alt
+import pandas as pd
 from IPython import get_ipython
 from IPython.display import display
 
 from . import charts, provenance, sections
-from .content import load_territory_content, territory_file
+from .content import Link, load_territory_content, territory_file
 from .data import load_dataset, slice_dataset
+from .errors import UsageError
 from .parameters import validate_parameters
 from .profile import Profile, build_profile
+from .suppression import is_withheld
 from .territories import TERRITORIES
 
 REPORT_MIME = "application/vnd.htprofiles.report+json"
 INJECTED_HEADER = "# Parameters\n"
 """How the cell papermill injects after the ``parameters`` cell begins."""
+ALTAIR_RENDERER = "htprofiles"
+"""The name ``prepare`` registers its Altair renderer under."""
 
 
 def prepare(**parameters) -> Profile:
     """Validate the parameters, read the data and territory file, and publish every table.
 
     Names papermill injected that the template does not declare are refused too (papermill
-    itself only warns), and years are checked against the data once it is read.
+    itself only warns), and years are checked against the data once it is read. The records
+    stay inside this function: the kernel's namespace only ever holds published values.
 
     Raises
     ------
@@ -41,6 +50,7 @@ def prepare(**parameters) -> Profile:
     content = load_territory_content(params.params_path, params.territory)
     made_from = provenance.collect(params, territory_file(params.params_path, params.territory))
     frames = {"signals": dataset.signals, "cases": dataset.cases, "victims": dataset.victims}
+    _draw_altair_like_the_reports()
     return build_profile(frames, TERRITORIES[params.territory], params.year, params.first_year,
                          params.rule, content, dataset.synthetic, made_from)
 
@@ -54,6 +64,37 @@ def injected_names() -> set[str]:
         return set()
     return {target.id for node in ast.parse(cells[-1]).body if isinstance(node, ast.Assign)
             for target in node.targets if isinstance(target, ast.Name)}
+
+
+def _draw_altair_like_the_reports() -> None:
+    """Display Altair charts as inline SVG in the report's theme, as HTML: JupyterLab cannot
+    draw Vega-Lite 6 itself, and a report shows HTML outputs only."""
+    alt.renderers.register(ALTAIR_RENDERER,
+                           lambda spec, **_: {"text/html": charts.spec_to_svg(spec)})
+    alt.renderers.enable(ALTAIR_RENDERER)
+
+
+def table_frame(profile: Profile, name: str) -> pd.DataFrame:
+    """One published table as a DataFrame, for analyses of your own.
+
+    Columns: what names a row (``category``, ``year``, or ``fips`` and ``county``), ``value``
+    (the published cell: a count, or a mark such as "<3") and ``count`` (the count, missing
+    where withheld: chart it, and a withheld row has no bar). No withheld count is in it.
+
+    Raises
+    ------
+    UsageError
+        For a name that is not one of ``profile.tables``.
+    """
+    if name not in profile.tables:
+        raise UsageError(f"no published table {name!r}; the tables are "
+                         f"{', '.join(profile.tables)}")
+    published = profile.tables[name]
+    names = ["fips", "county"] if published.key == "fips" else [published.key]
+    frame = pd.DataFrame(list(published.rows), columns=[*names, "value"])
+    frame["count"] = pd.array([None if is_withheld(v) else v for v in frame["value"]],
+                              dtype="Int64")
+    return frame
 
 
 def _show(fragment: str) -> None:
@@ -91,13 +132,13 @@ def show_laws(profile: Profile) -> None:
     _show(sections.laws(profile))
 
 
-def show_efforts(profile: Profile) -> None:
-    _show("<h3>Collaborations (coalitions, task forces, working groups)</h3>"
-          + sections.links(profile.content.collaborations)
-          + "<h3>Funding opportunities</h3>" + sections.links(profile.content.funding))
+def show_links(items: tuple[Link, ...]) -> None:
+    """Collaborations or funding opportunities of the territory file, or "None on file"."""
+    _show(sections.links(items))
 
 
 def show_hotlines(profile: Profile) -> None:
+    """The territory file's local hotlines."""
     _show(sections.hotlines(profile.content.hotlines))
 
 

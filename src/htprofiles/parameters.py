@@ -38,6 +38,9 @@ PER_REPORT = {"territory": "--territory", "year": "--year", "data_dir": "--data"
               "params_dir": "--params"}
 """Parameters the batch sets for each report, from these command-line options."""
 
+WINDOW_FROM_DATA = 0
+"""The default ``first_year``: the data window opens at the first year of the data."""
+
 _FLAGS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
 
 
@@ -98,8 +101,10 @@ class ReportParameters(BaseModel):
     suppress_zero: bool = _declare(
         True, "publish zero counts as <threshold too", "true or false")
     first_year: int = _declare(
-        2012, "first year of the data window shown in per-year tables",
-        "a year of the data, not after year")
+        WINDOW_FROM_DATA,
+        "first year of the data window shown in per-year tables, 0 for the first year of the data",
+        "0 (the first year of the data), or a year of the data not after year",
+        validate_default=True)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -117,6 +122,14 @@ class ReportParameters(BaseModel):
             return int(value)
         except ValueError:
             raise ValueError(f"expected a whole number, got {value!r}") from None
+
+    @field_validator("first_year")
+    @classmethod
+    def _window_from_data(cls, first_year: int, info: ValidationInfo) -> int:
+        """An open window (0) starts at the first year of the data, once its years are known,
+        so that data beginning after 2012 build with the defaults."""
+        years = (info.context or {}).get("data_years")
+        return min(years) if first_year == WINDOW_FROM_DATA and years else first_year
 
     @field_validator("territory")
     @classmethod
@@ -169,10 +182,12 @@ def validate_parameters(values: dict, data_years: Iterable[int] | None = None
                         ) -> ReportParameters:
     """Check parameters before anything runs; one message names every problem.
 
-    ``data_years``, when known, bounds ``year`` and ``first_year``.
+    ``data_years``, when known, bound ``year`` and ``first_year``, and a window left open
+    (``first_year`` 0) starts at the first of them.
     """
+    years = None if data_years is None else tuple(data_years)
     try:
-        return ReportParameters.model_validate(values, context={"data_years": data_years})
+        return ReportParameters.model_validate(values, context={"data_years": years})
     except ValidationError as exc:
         problems = "; ".join(_describe(error) for error in exc.errors())
         raise UsageError(f"invalid report parameters: {problems}") from None

@@ -14,8 +14,6 @@ from .suppression import SuppressionRule
 from .tables import PublishedTable, audit_summary, publish_territory, report_tables
 from .territories import Territory
 
-NATIONAL_HOTLINE = "1-888-373-7888"
-
 
 @dataclass(frozen=True)
 class Profile:

@@ -7,7 +7,7 @@ from html import escape
 
 from .charts import format_value
 from .content import Hotline, Link
-from .profile import NATIONAL_HOTLINE, Profile
+from .profile import Profile
 from .suppression import (
     COMPLEMENTARY,
     Published,
@@ -17,7 +17,6 @@ from .suppression import (
 )
 from .tables import PublishedTable
 
-NATIONAL_HOTLINE_URL = "https://humantraffickinghotline.org/"
 NONE_ON_FILE = '<p class="none">None on file.</p>'
 FOOTNOTE_MARK = "*"
 WITHHELD_WHOLE = "Every count of this table is withheld."
@@ -25,7 +24,7 @@ WITHHELD_WHOLE = "Every count of this table is withheld."
 
 def header(profile: Profile) -> str:
     """Title block: territory, HHS region, data window and headline numbers, and the
-    synthetic-data notice."""
+    synthetic-data notice (the template's markdown says what the profile is for)."""
     t = profile.territory
     notice = (
         '<p class="notice" role="note"><strong>Synthetic sample data.</strong> This report was '
@@ -39,11 +38,7 @@ def header(profile: Profile) -> str:
         "</p>"
         f"<h1>{escape(t.name)}: Efforts to Combat Human Trafficking</h1>"
         f'<p class="region">U.S. Department of Health and Human Services Region {t.hhs_region}</p>'
-        f"{facts(_headline_facts(profile))}{notice}"
-        f"<p>This profile summarizes data reported to the National Human Trafficking Hotline "
-        f"to help promote collaboration and inform and enhance the response to human trafficking "
-        f"in {escape(t.name)}. Information was reported to the hotline from January "
-        f"{profile.first_year} to December {profile.year}.</p></header>"
+        f"{facts(_headline_facts(profile))}{notice}</header>"
     )
 
 
@@ -184,21 +179,8 @@ def links(items: tuple[Link, ...]) -> str:
 
 
 def hotlines(items: tuple[Hotline, ...]) -> str:
-    """Local hotlines from the territory file, then the national hotline."""
-    local = "".join(_hotline(h) for h in items) if items else NONE_ON_FILE
-    national = _hotline(Hotline(
-        name="National Human Trafficking Hotline",
-        phone=NATIONAL_HOTLINE,
-        url=NATIONAL_HOTLINE_URL,
-        description=(
-            "The National Hotline serves victims and survivors of human trafficking and the "
-            "anti-trafficking community across the United States and its territories, 24/7, in "
-            "more than 200 languages. Contact the confidential hotline to report tips, seek "
-            "services, ask for help, or receive information and statistics related to human "
-            "trafficking."
-        ),
-    ))
-    return f'<h3>Local</h3>{local}<h3>National</h3>{national}'
+    """Local hotlines from the territory file (the template's markdown adds the national one)."""
+    return "".join(_hotline(h) for h in items) if items else NONE_ON_FILE
 
 
 def _hotline(h: Hotline) -> str:
@@ -253,11 +235,5 @@ def about(profile: Profile) -> str:
         rows.append(("Disclosure audit", _audit_line(prov["audit"])))
     body = "".join(f'<tr><th scope="row">{escape(k)}</th><td><code>{escape(v)}</code></td></tr>'
                    for k, v in rows)
-    return (f"<p>Where a published total would let a reader work out a withheld count, more "
-            f"counts are withheld and shown as &ldquo;{COMPLEMENTARY}&rdquo;, or a table is not "
-            f"shown. Every decision to withhold is recorded, and before the report is written "
-            f"an audit of every published count, total, mark and decision checks that no "
-            f"withheld count can be worked out, even by a reader who replays this software on "
-            f"every data set that could lie behind the report.</p>"
-            f'<table class="about"><caption>How this report was built</caption>'
+    return ('<table class="about"><caption>How this report was built</caption>'
             f"<tbody>{body}</tbody></table>")
