@@ -136,14 +136,19 @@ def test_bad_build_requests_exit_2_without_traceback(argv, message, existing_rep
     assert _snapshot(existing_reports) == before
 
 
-def test_data_beginning_in_2013_build_with_the_default_window(tmp_path):
+def test_data_beginning_in_2013_build_with_the_defaults(tmp_path):
+    """No --year and no first_year: the batch file's years that the data hold, each report's
+    window opening at the data's first year."""
     records = vi_2016_records()
-    records["cases"][3]["reported_date"] = "2013-07-04"  # the 2015 records move to 2013
+    moved = next(case for case in records["cases"] if case["case_id"] == "d")
+    moved["reported_date"] = "2013-07-04"  # the 2015 case moves to 2013
     records["signals"][-1]["received_date"] = "2013-01-05"
     data = write_csvs(tmp_path / "from_2013", records)
     out = tmp_path / "reports"
-    assert main(["build", "--data", str(data), "--territory", "VI", "--year", "2016",
-                 "--jobs", "1", "--out", str(out)]) == 0
+    assert main(["build", "--data", str(data), "--territory", "VI", "--jobs", "1",
+                 "--out", str(out)]) == 0
+    assert sorted(p.parent.name for p in out.glob("*/VI.json")) == ["2013", "2014", "2015",
+                                                                    "2016"]
     report = json.loads((out / "2016" / "VI.json").read_text())
     assert report["data_window"] == {"first_year": 2013, "last_year": 2016}
     assert [row["year"] for row in report["tables"]["cases_by_year"]] == [2013, 2014, 2015, 2016]

@@ -103,12 +103,14 @@ def load_batch_config(params_dir: Path) -> BatchConfig:
         raise InputError(validation_problems(path, text, exc)) from None
 
 
-def matrix(config: BatchConfig, territories: Iterable[str], years: Iterable[int]
-           ) -> list[tuple[int, str]]:
-    """The (year, territory) pairs asked for, or the batch file's when none are."""
+def matrix(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
+           data_years: Iterable[int] | None = None) -> list[tuple[int, str]]:
+    """The (year, territory) pairs asked for, or the batch file's when none are: its years
+    that the data hold, when they are known (a data set starting in 2013 builds from 2013)."""
     territories = sorted(set(territories) or set(config.territories))
-    return [(year, territory) for year in sorted(set(years) or set(config.years))
-            for territory in territories]
+    years = set(years) or set(config.years) & set(config.years if data_years is None
+                                                  else data_years)
+    return [(year, territory) for year in sorted(years) for territory in territories]
 
 
 def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
@@ -116,7 +118,7 @@ def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[i
     """Every report of the run, each with validated parameters, before any is built."""
     shared = config.parameters | overrides
     jobs = []
-    for year, territory in matrix(config, territories, years):
+    for year, territory in matrix(config, territories, years, data_years):
         values = shared | {"territory": territory, "year": year,
                            "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
         params = validate_parameters(values, data_years)
