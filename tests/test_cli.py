@@ -123,7 +123,7 @@ def test_bad_territory_file_is_refused_before_any_report(tmp_path, existing_repo
     (["-p", "colour=red"], "unknown parameter 'colour'"),
     (["-p", "suppression_threshold=many"], "suppression_threshold: expected a whole number"),
     (["-p", "suppression_threshold=0"], "suppression_threshold: input should be greater"),
-    (["-p", "suppression_threshold=1"], "suppression_threshold: 1 with suppress_zero True"),
+    (["-p", "suppression_threshold=2"], "the threshold must be 3 or more"),
     (["-p", "suppress_zero=maybe"], "suppress_zero: expected true or false, got 'maybe'"),
     (["-p", "year=2015"], "parameter year is set per report; use --year"),
     (["-p", "suppress_zero"], "-p expects NAME=VALUE"),

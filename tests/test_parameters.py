@@ -82,8 +82,10 @@ def test_text_is_read_as_the_declared_type():
     ({"suppress_zero": 1}, "suppress_zero: input should be a valid boolean, got 1"),
     ({"suppression_threshold": 0},
      "suppression_threshold: input should be greater than or equal to 1, got 0"),
-    ({"suppression_threshold": 1}, "suppression_threshold: 1 with suppress_zero True would "
-                                   "show <1 for exactly 0"),
+    ({"suppression_threshold": 2}, "suppression_threshold: suppression threshold 2 with "
+                                   "suppress_zero would let <2 stand for 2 value(s)"),
+    ({"suppression_threshold": 3, "suppress_zero": False},
+     "a withheld count needs at least 3, so the threshold must be 4 or more"),
     ({"first_year": 2017}, "first_year: 2017 is after year 2016"),
     ({"colour": "red"}, "unknown parameter 'colour' (known: territory, year, data_dir"),
 ])

@@ -62,17 +62,18 @@ def test_no_report_or_index_references_the_network(two_builds):
         assert not _FETCHES.search(page.read_text()), page
 
 
-def test_json_provenance_names_inputs_versions_and_template(two_builds):
+def test_json_provenance_names_parameters_versions_and_code_but_not_the_data(two_builds):
     first, _ = two_builds
     provenance = json.loads((first / "2016" / "VI.json").read_text())["provenance"]
     assert provenance["parameters"]["territory"] == "VI"
-    assert set(provenance["inputs"]) == {"signals", "cases", "victims"}
+    assert set(provenance) == {"parameters", "territory_file", "template", "package",
+                               "git_commit", "versions", "audit"}
     assert all(re.fullmatch(r"[0-9a-f]{64}", provenance[key])
-               for key in ("data_slice", "territory_file", "template", "package"))
+               for key in ("territory_file", "template", "package"))
     assert set(provenance["versions"]) >= {"python", "htprofiles", "papermill", "nbconvert",
                                            "nbclient", "altair", "vl-convert-python", "pandas"}
     html = (first / "2016" / "VI.html").read_text()
-    assert provenance["inputs"]["cases"] in html and provenance["data_slice"] in html
+    assert provenance["template"] in html and provenance["territory_file"] in html
 
 
 def test_verify_tells_current_stale_and_altered(two_builds, tmp_path, capsys):
@@ -100,4 +101,4 @@ def test_verify_tells_current_stale_and_altered(two_builds, tmp_path, capsys):
 
 def test_verify_without_reports_is_a_usage_error(tmp_path, capsys):
     assert main(["verify", str(tmp_path)]) == 2
-    assert "no manifest.json" in capsys.readouterr().err
+    assert "no build state" in capsys.readouterr().err
