@@ -30,13 +30,17 @@ def test_named_links_only_where_the_file_gives_an_address():
     assert "<li>Task force</li>" in html
 
 
-def test_hotlines_link_their_site_and_the_national_hotline_its_own():
+def test_hotlines_link_their_site_where_the_file_gives_one():
     html = sections.hotlines((Hotline(name="Crisis line", phone="555", url="https://a.example/"),
                               Hotline(name="Other line", phone="556")))
     assert '<a href="https://a.example/">Crisis line</a>' in html
     assert "<strong>Other line</strong>" in html
-    assert (f'<a href="{sections.NATIONAL_HOTLINE_URL}">National Human Trafficking Hotline</a>'
-            in html)
+
+
+def test_the_template_links_the_national_hotline_its_own_site():
+    template = (Path(__file__).parents[1] / "notebooks" / "profile.ipynb").read_text()
+    assert ('<a href=\\"https://humantraffickinghotline.org/\\">National Human Trafficking '
+            'Hotline</a>' in template)
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ovc.ojp.gov", "https://"])
