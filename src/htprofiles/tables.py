@@ -106,7 +106,7 @@ def audit_summary(tables: Mapping[str, PublishedTable]) -> dict:
     return {
         "method": "every decision that withheld a count was recorded as a relation between "
                   "counts; the least and greatest value of every withheld count given all of "
-                  "them and every published count, mark and total (scipy milp, HiGHS)",
+                  "them and every published count, mark and total (HiGHS)",
         "guarantee": "each withheld count keeps at least two possible values",
         "withheld": withheld,
     }
