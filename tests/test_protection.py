@@ -15,12 +15,13 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from htprofiles.audit import Line
 from htprofiles.catalogue import count_cells, year_model
+from htprofiles.errors import DisclosureError
 from htprofiles.protection import Table, YearModel, YearPublication, protect_year
 from htprofiles.suppression import SuppressionRule
 from htprofiles.territories import TERRITORIES
@@ -229,7 +230,11 @@ def test_every_data_set_a_reader_cannot_rule_out_publishes_the_same(data, code, 
     territory = TERRITORIES[code]
     counts = count_cells(records(data.draw, code), territory, range(2016, 2017))
     model = year_model(territory, 2016)
-    publication = protect_year(counts, model, rule)
+    try:
+        publication = protect_year(counts, model, rule)
+    except DisclosureError:  # not written: rare, on data like every venue accounting for
+        event("refused")     # every case of its types (docs/disclosure.md)
+        return
     for seed in range(3):
         other = another_data_set(publication, model.cells, seed)
         assert what_is_published(protect_year(other, model, rule)) == \

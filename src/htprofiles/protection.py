@@ -16,9 +16,10 @@ The rules, table by table in declaration order (docs/disclosure.md gives the rea
    year's cases exceed the threshold. Otherwise the table is withheld whole, before anything
    in it is looked at.
 3. A venue list shows its five largest venues of at least the threshold with their counts
-   when every type of case is published. When some type is withheld, a list with a venue at
-   the threshold is not shown, since it would tell which types the cases are; only "every
-   venue below the threshold" is said.
+   when every type of case is published and its types hold more than five times the
+   threshold (else five listed counts, withheld, could each be pinned at the threshold).
+   Otherwise a list with a venue at the threshold is not shown, since it would tell which
+   types the cases are; only "every venue below the threshold" is said.
 4. An exact line whose withheld cells could be worked out (a lone one, small ones whose sum
    would be known, or a withheld total) withholds its next part, in the order that puts the
    usually largest first. These choices need no answer and are all made before any question.
@@ -222,11 +223,12 @@ class _Rules:
     def _set_up_list(self, table: Table) -> None:
         """Rule 3."""
         outer = self._outer(table.line)
-        if outer is None or self._published(outer.parts):
+        if outer is None or self._published(outer.parts) and self.ask.at_least(
+                total(table.line.total), table.top * self.rule.threshold + 1):
             listed = self.ask.top(list(table.cells), table.top, self.rule.threshold)
         else:
-            first = next((c for c in table.cells if self.ask.at_least({c: 1},
-                                                                       self.rule.threshold)), None)
+            first = table.cells[0] if not self._may_witness(table.line.total) else next(
+                (c for c in table.cells if self.ask.at_least({c: 1}, self.rule.threshold)), None)
             if first is not None:
                 self.status |= dict.fromkeys(table.cells, Status.NOT_SHOWN)
                 return
@@ -234,6 +236,15 @@ class _Rules:
         self.listed[table.name] = tuple(listed)
         self.large |= set(listed)
         self.status |= {c: Status.COUNT if c in listed else Status.LEFT_OUT for c in table.cells}
+
+    def _may_witness(self, cells) -> bool:
+        """Whether "is a venue at the threshold?" may be asked of a list adding up to at most
+        ``cells``: a "yes" tells they add up to the threshold, which must not pin small ones.
+        So: they are published (the list's gate asked for more), one of them is known to be
+        at least the threshold, or none is marked small (a table not shown)."""
+        return self._published(cells) or any(
+            c in self.large or self.status.get(c) is Status.PROTECTING for c in cells) or not any(
+            self.status.get(c) is Status.SMALL for c in cells)
 
     def _outer(self, line: Line) -> Line | None:
         """The exact line whose parts a venue list's total is some of (the types of case)."""

@@ -79,16 +79,14 @@ class Transcript:
         ties in the order of ``cells``.
 
         Records what a reader of such a list learns, even with its counts withheld: each listed
-        count is at least ``floor``, at least the next one listed and every count left out
-        (more, where the other comes first); in a list shorter than ``size``, every count left
-        out is below ``floor``.
+        count is at least ``floor`` and at least every count left out (more, where the other
+        comes first); in a list shorter than ``size``, every count left out is below
+        ``floor``. The order among the listed is not recorded: a list shows it only with its
+        counts, which tell it anyway (a list whose counts are withheld keeps report order).
         """
         ranked = sorted(cells, key=lambda cell: -self._counts[cell])
         listed = [cell for cell in ranked[:size] if self._counts[cell] >= floor]
         left_out = [cell for cell in cells if cell not in listed]
-        for cell, after in zip(listed, listed[1:], strict=False):
-            ahead = cells.index(after) < cells.index(cell)
-            self.relations.append(Relation(((cell, 1), (after, -1)), int(ahead), None))
         for cell in listed:
             self.relations.append(Relation(((cell, 1),), floor, None))
             for other in left_out:
