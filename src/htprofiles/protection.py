@@ -379,10 +379,10 @@ class _Rules:
         into a lower one and so pin it."""
         return self._publishable(cell, line) and self.ask.bounds({cell: 1})[1] is None
 
-    def _least(self, cell: Cell, status: Status | None = None) -> int:
-        """The least value a reader knows a withheld cell has (with ``status``, if given)."""
+    def _least(self, cell: Cell) -> int:
+        """The least value a reader knows a withheld cell has."""
         return {Status.SMALL: self.rule.least_withheld,
-                Status.PROTECTING: self.rule.threshold}.get(status or self.status[cell], 0)
+                Status.PROTECTING: self.rule.threshold}.get(self.status[cell], 0)
 
     def _margin(self, cell: Cell) -> int:
         """How far above its least a withheld cell must still be able to go: to the top of
