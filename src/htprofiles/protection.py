@@ -92,7 +92,8 @@ class YearPublication:
 
     marks: dict[Cell, Mark]
     listed: dict[str, tuple[Cell, ...]]
-    """Each top list's cells in the order shown, largest first (with counts withheld too)."""
+    """Each top list's cells in the order shown: largest first, or in report order when their
+    counts are withheld (the order would tell what the counts do not)."""
     withheld_tables: frozenset[str]
     ranges: dict[Cell, Interval]
     told: dict[Cell, Interval]
@@ -132,10 +133,12 @@ def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPubl
     if revealed:
         raise DisclosureError(f"the {', '.join(revealed)} table(s) cannot be published "
                               f"without revealing a withheld count")
+    listed = {name: cells if all(isinstance(marks[c], int) for c in cells)
+              else tuple(c for c in model.cells if c in cells)  # no counts, no order
+              for name, cells in rules.listed.items()}
     told = {cell: Interval(rule.least_withheld, rule.threshold - 1)
             for cell, status in rules.status.items() if status is Status.SMALL}
-    return YearPublication(marks, rules.listed, frozenset(rules.withheld_tables), ranges, told,
-                           known)
+    return YearPublication(marks, listed, frozenset(rules.withheld_tables), ranges, told, known)
 
 
 Change = dict[Cell, Status]

@@ -72,13 +72,9 @@ def _table(spec: TableSpec, publication: Publication, year: int,
     shown = range(first_year, year + 1) if spec.per_year else range(year, year + 1)
     cells = [((spec.name, y, key), _row_name(spec, key, label)) for y in shown
              for key, label in zip(*categories(spec, publication.territory, y), strict=True)]
-    if spec.top:  # largest first, as the list was drawn up; in report order if withheld
-        listed = publication.years[year].listed.get(spec.name, ())
-        if all(isinstance(publication.mark(cell), int) for cell in listed):
-            names = dict(cells)
-            cells = [(cell, names[cell]) for cell in listed]
-        else:
-            cells = [(cell, name) for cell, name in cells if cell in listed]
+    if spec.top:  # in the order the publication lists them
+        names = dict(cells)
+        cells = [(cell, names[cell]) for cell in publication.years[year].listed.get(spec.name, ())]
     rows = [name | {"value": publication.mark(cell)} for cell, name in cells
             if publication.mark(cell) is not None]
     threshold = publication.rule.threshold
