@@ -25,15 +25,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from htprofiles.audit import feasible_ranges
-from htprofiles.catalogue import count_cells, year_model
-from htprofiles.data import load_dataset, slice_dataset
-from htprofiles.protection import YearModel, protect_year
-from htprofiles.sample import embedded_sample_dir
-from htprofiles.sample.generate import write_sample
-from htprofiles.suppression import COMPLEMENTARY, SuppressionRule, is_withheld
-from htprofiles.territories import TERRITORIES
-from htprofiles.transcript import Relation
+from htprofiles.contract.data import load_dataset, slice_dataset
+from htprofiles.contract.sample import embedded_sample_dir
+from htprofiles.contract.sample.generate import write_sample
+from htprofiles.contract.suppression import COMPLEMENTARY, SuppressionRule, is_withheld
+from htprofiles.contract.territories import TERRITORIES
+from htprofiles.publication.audit import feasible_ranges
+from htprofiles.publication.catalogue import count_cells, year_model
+from htprofiles.publication.protection import YearModel, protect_year
+from htprofiles.publication.transcript import Relation
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = range(2012, 2017)

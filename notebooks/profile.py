@@ -17,7 +17,7 @@
 # **Using this notebook.** It builds the profile of one territory and year. To profile another, change the values in the next cell (say `territory = "TX"` and `year = 2015`) and run all cells (Run > Run All Cells). `htprofiles params` lists the parameters and what each accepts. To chart a published table yourself, see *Add your own chart* at the end. This note and that section are left out of the reports.
 #
 # <!-- Template of every htprofiles report: papermill fills the parameters cell, nbconvert renders outputs and markdown only, without the cells tagged jupyter-only. Keep it narrative; logic lives in the package.
-# src/htprofiles/parameters.py declares and validates the parameters (keep the next cell in step with it). notebooks/profile.py is the text twin of this notebook: after editing either one, run `uv run jupytext --sync notebooks/profile.ipynb`. Commit it without outputs. -->
+# src/htprofiles/contract/parameters.py declares and validates the parameters (keep the next cell in step with it). notebooks/profile.py is the text twin of this notebook: after editing either one, run `uv run jupytext --sync notebooks/profile.ipynb`. Commit it without outputs. -->
 
 # %% tags=["parameters"]
 territory: str = "VI"  # USPS code of the territory to profile, see htprofiles territories
@@ -29,7 +29,7 @@ suppress_zero: bool = True  # publish zero counts as <threshold too
 first_year: int = 0  # first year of the data window shown in per-year tables, 0 for the first year of the data
 
 # %%
-from htprofiles import notebook as report
+from htprofiles import report
 
 profile = report.prepare(
     territory=territory, year=year, data_dir=data_dir, params_dir=params_dir,

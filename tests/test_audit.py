@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from htprofiles.audit import Interval, Line, feasible_ranges
-from htprofiles.catalogue import count_cells
-from htprofiles.data import load_dataset, slice_dataset
+from htprofiles.contract.data import load_dataset, slice_dataset
+from htprofiles.contract.sample import embedded_sample_dir
+from htprofiles.contract.suppression import SuppressionRule
+from htprofiles.contract.territories import TERRITORIES
 from htprofiles.errors import DisclosureError
-from htprofiles.sample import embedded_sample_dir
-from htprofiles.suppression import SuppressionRule
-from htprofiles.tables import publish_territory, report_tables
-from htprofiles.territories import TERRITORIES
-from htprofiles.transcript import Relation, Transcript
+from htprofiles.publication.audit import Interval, Line, feasible_ranges
+from htprofiles.publication.catalogue import count_cells
+from htprofiles.publication.tables import publish_territory, report_tables
+from htprofiles.publication.transcript import Relation, Transcript
 
 SMALL = [Relation((("a", 1),), None, 2), Relation((("b", 1),), None, 2)]
 

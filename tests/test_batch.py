@@ -14,11 +14,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from jupyter_core.utils import run_sync
 
-from htprofiles import executors, render
+from htprofiles.build import execute, executors
 from htprofiles.cli import main
-from htprofiles.engine import WarmKernel
 
 PROJECT = Path(__file__).parents[1]
 MATRIX = ["--territory", "VI", "PR", "GU", "--year", "2015", "2016"]
@@ -121,14 +119,14 @@ def test_force_rebuilds_everything_identically(built, params, capsys):
 
 def test_a_failing_report_leaves_the_others_written(tmp_path, monkeypatch, capsys):
     """PR's kernel is handed an unknown territory: its notebook fails in the first cell."""
-    real = render.build_report
+    real = execute.build_report
 
-    def build_report(template, parameters, workdir, kernel):
+    def build_report(template, parameters, *rest):
         if parameters["territory"] == "PR":
             parameters = {**parameters, "territory": "ZZ"}
-        return real(template, parameters, workdir, kernel)
+        return real(template, parameters, *rest)
 
-    monkeypatch.setattr(render, "build_report", build_report)
+    monkeypatch.setattr(execute, "build_report", build_report)
     out = tmp_path / "reports"
     (out / "2016").mkdir(parents=True)
     (out / "2016" / "PR.html").write_text("previous good report")
@@ -201,19 +199,6 @@ def test_a_report_over_its_timeout_fails_cleanly(tmp_path, capsys):
                  "--out", str(out)]) == 0, "the next report gets a new kernel"
 
 
-def test_a_dead_warm_kernel_is_replaced(tmp_path):
-    kernel = WarmKernel()
-    try:
-        first = kernel.ensure_started()
-        kernel.kill()
-        while run_sync(first.is_alive)():
-            time.sleep(0.05)
-        replacement = kernel.reset(tmp_path)
-        assert replacement is not first
-        assert run_sync(replacement.is_alive)()
-    finally:
-        kernel.shutdown()
-
 
 def test_a_batch_starts_no_more_workers_than_it_has_reports(tmp_path, monkeypatch):
     """On a many-core machine, one report must not start a worker and kernel per core."""
@@ -230,31 +215,6 @@ def test_a_batch_starts_no_more_workers_than_it_has_reports(tmp_path, monkeypatc
                  "--out", str(tmp_path / "reports")]) == 0  # VI is current: one to build
     assert started == [1, 1]
 
-
-FORKED_KERNEL = """
-import os, sys
-from jupyter_core.utils import run_sync
-from htprofiles.engine import WarmKernel, _ForkedProcess
-kernel = WarmKernel()
-manager = kernel.reset(sys.argv[1])
-pid = manager.provisioner.pid
-client = manager.client()
-reply = run_sync(client.execute_interactive)(
-    "import os; assert os.getcwd() == " + repr(sys.argv[1]), store_history=False, timeout=30)
-print(isinstance(manager.provisioner.process, _ForkedProcess), os.getsid(pid) == pid,
-      reply["content"]["status"])
-kernel.shutdown()
-print(run_sync(manager.is_alive)())
-"""
-
-
-def test_a_single_threaded_worker_forks_its_kernel(tmp_path):
-    """No new interpreter and imports: the kernel is a copy of its worker, in a session of its
-    own (so a timeout kills all of it), working in the report's folder, gone at shutdown."""
-    result = subprocess.run([sys.executable, "-c", FORKED_KERNEL, str(tmp_path)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "ok", "False"]
 
 
 def test_dask_scheduler_gives_byte_identical_reports(built, params, tmp_path):

@@ -17,8 +17,8 @@ import pytest
 from conftest import BROWSER_REPORTS
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from htprofiles.charts import format_value
-from htprofiles.pdf import find_chromium, launch
+from htprofiles.contract.suppression import format_value
+from htprofiles.rendering.pdf import find_chromium, launch
 
 PROJECT = Path(__file__).parents[1]
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"

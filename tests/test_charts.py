@@ -7,10 +7,11 @@ from html import unescape
 
 import pytest
 
-from htprofiles import charts, geo, sections
-from htprofiles.suppression import COMPLEMENTARY, SuppressionRule
-from htprofiles.tables import PublishedTable
-from htprofiles.territories import TERRITORIES
+from htprofiles.contract import geo
+from htprofiles.contract.suppression import COMPLEMENTARY, SuppressionRule
+from htprofiles.contract.territories import TERRITORIES
+from htprofiles.publication.tables import PublishedTable
+from htprofiles.rendering import charts, sections
 
 RULE = SuppressionRule()
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import vi_2016_records, write_csvs
 
 from htprofiles.cli import main
-from htprofiles.parameters import parameter_rows
+from htprofiles.contract.parameters import parameter_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from htprofiles.data import (
+from htprofiles.contract.data import (
     ORIGIN_FILE,
     SCHEMA,
     TABLES,

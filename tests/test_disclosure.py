@@ -14,11 +14,11 @@ import nbformat
 import pytest
 from conftest import write_csvs
 
-from htprofiles import charts, sections
 from htprofiles.cli import main
-from htprofiles.suppression import COMPLEMENTARY, SuppressionRule
-from htprofiles.tables import PublishedTable
-from htprofiles.territories import TERRITORIES
+from htprofiles.contract.suppression import COMPLEMENTARY, SuppressionRule
+from htprofiles.contract.territories import TERRITORIES
+from htprofiles.publication.tables import PublishedTable
+from htprofiles.rendering import charts, sections
 
 RULE = SuppressionRule()
 VI = TERRITORIES["VI"]

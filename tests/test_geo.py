@@ -5,8 +5,8 @@ import altair as alt
 import pytest
 import vl_convert as vlc
 
-from htprofiles import geo
-from htprofiles.territories import TERRITORIES
+from htprofiles.contract import geo
+from htprofiles.contract.territories import TERRITORIES
 
 ALL_FIPS = sorted(t.fips for t in TERRITORIES.values())
 SVG_SHAPE = re.compile(r'aria-label="properties\.county: ([^"]*)"[^>]*? d="([^"]*)"')

@@ -29,9 +29,9 @@ import pytest
 from conftest import TEMPLATE, template_example
 from playwright.sync_api import Page, sync_playwright
 
-from htprofiles.charts import format_value
-from htprofiles.pdf import find_chromium, launch
-from htprofiles.render import report_json
+from htprofiles.contract.suppression import format_value
+from htprofiles.rendering.export import report_json
+from htprofiles.rendering.pdf import find_chromium, launch
 
 PROJECT = Path(__file__).parents[1]
 ARTIFACTS = PROJECT / "test-artifacts" / "jupyterlab"

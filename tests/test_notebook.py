@@ -13,17 +13,17 @@ import papermill
 import pytest
 from conftest import CODE_BLOCK, TEMPLATE, template_example
 
-from htprofiles import notebook
+from htprofiles import report
+from htprofiles.contract.suppression import is_withheld
 from htprofiles.errors import UsageError
-from htprofiles.render import report_json
-from htprofiles.suppression import is_withheld
+from htprofiles.rendering.export import report_json
 
 PROJECT = Path(__file__).parents[1]
 RECORD_IDS = {"signal_id", "case_id", "victim_id"}
 NAMESPACE_CHECK = f"""
 import json
 import pandas as pd
-from htprofiles.data import Dataset
+from htprofiles.contract.data import Dataset
 print(json.dumps(sorted(
     name for name, value in globals().items()
     if isinstance(value, Dataset)
@@ -35,24 +35,24 @@ print(json.dumps(sorted(
 @pytest.fixture(scope="module")
 def profile():
     """VI 2016 from the sample: most of its cells are withheld, and it has counties."""
-    return notebook.prepare()
+    return report.prepare()
 
 
 def test_every_published_table_is_a_frame_of_its_published_cells(profile):
     for name, table in profile.tables.items():
-        frame = notebook.table_frame(profile, name)
+        frame = report.table_frame(profile, name)
         names = ["fips", "county"] if table.key == "fips" else [table.key]
         assert list(frame.columns) == [*names, "value", "count"]
         assert frame.drop(columns="count").to_dict("records") == [dict(r) for r in table.rows]
         withheld = [is_withheld(value) for value in frame["value"]]
         assert frame["count"].isna().tolist() == withheld
-    assert notebook.table_frame(profile, "gender")["count"].isna().any()
+    assert report.table_frame(profile, "gender")["count"].isna().any()
 
 
 def test_an_unknown_table_is_refused_naming_the_tables(profile):
     with pytest.raises(UsageError, match="no published table 'calls'; the tables are "
                                          "cases_by_year, signals_by_year, cases_by_county, "):
-        notebook.table_frame(profile, "calls")
+        report.table_frame(profile, "calls")
 
 
 def test_the_readme_shows_the_templatestemplate_example():

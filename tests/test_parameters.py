@@ -14,20 +14,15 @@ import nbformat
 import papermill
 import pytest
 
-from htprofiles import notebook, parameters
-from htprofiles.data import load_dataset, slice_dataset, write_dataset
+from htprofiles import install, report
+from htprofiles.build.plan import parse_overrides
+from htprofiles.contract.data import load_dataset, slice_dataset, write_dataset
+from htprofiles.contract.parameters import ReportParameters, parameter_rows, validate_parameters
+from htprofiles.contract.sample import embedded_sample_dir
+from htprofiles.contract.suppression import SuppressionRule
 from htprofiles.errors import UsageError
-from htprofiles.parameters import (
-    ReportParameters,
-    default_params_dir,
-    parameter_rows,
-    parse_overrides,
-    template_notebook,
-    validate_parameters,
-)
-from htprofiles.render import report_json
-from htprofiles.sample import embedded_sample_dir
-from htprofiles.suppression import SuppressionRule
+from htprofiles.install import default_params_dir, template_notebook
+from htprofiles.rendering.export import report_json
 
 PROJECT = Path(__file__).parents[1]
 TEMPLATE = PROJECT / "notebooks" / "profile.ipynb"
@@ -133,7 +128,7 @@ def test_the_default_window_opens_at_the_first_year_of_the_data():
 
 def test_the_notebook_opens_its_default_window_at_the_first_year_of_its_data(vi_data):
     """The hand-made data begin in 2015."""
-    profile = notebook.prepare(data_dir=str(vi_data))
+    profile = report.prepare(data_dir=str(vi_data))
     assert (profile.first_year, profile.year) == (2015, 2016)
     assert [row["year"] for row in profile.tables["cases_by_year"].rows] == [2015, 2016]
     assert profile.provenance["parameters"]["first_year"] == 2015
@@ -159,25 +154,25 @@ def test_default_paths_never_depend_on_the_working_folder(tmp_path, monkeypatch)
 
 def test_an_installed_wheel_uses_the_template_and_params_it_ships(monkeypatch):
     """The wheel's force-include puts both where the package looks without a checkout."""
-    monkeypatch.setattr(parameters, "project_root", lambda: None)
-    package = Path(parameters.__file__).parent
-    assert template_notebook() == package / parameters.TEMPLATE
-    assert default_params_dir() == package / parameters.PARAMS
+    monkeypatch.setattr(install, "project_root", lambda: None)
+    package = Path(install.__file__).parent
+    assert template_notebook() == package / install.TEMPLATE
+    assert default_params_dir() == package / install.PARAMS
     wheel = tomllib.loads((PROJECT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]
     assert wheel["targets"]["wheel"]["force-include"] == {
-        parameters.TEMPLATE: f"htprofiles/{parameters.TEMPLATE}",
-        parameters.PARAMS: f"htprofiles/{parameters.PARAMS}"}
+        install.TEMPLATE: f"htprofiles/{install.TEMPLATE}",
+        install.PARAMS: f"htprofiles/{install.PARAMS}"}
 
 
 def test_the_notebook_checks_years_against_the_data_it_reads():
     with pytest.raises(UsageError, match="year: 2017 is outside the years of the data, 2012-2016"):
-        notebook.prepare(year=2017)
+        report.prepare(year=2017)
 
 
 def test_a_batch_slice_is_checked_against_the_years_of_the_whole_data(vi_data, tmp_path):
     """TX has records of 2016 only, but the data (and so the batch) cover 2015-2016."""
     write_dataset(slice_dataset(load_dataset(vi_data), "TX"), tmp_path / "slice")
-    profile = notebook.prepare(territory="TX", year=2016, first_year=2015,
+    profile = report.prepare(territory="TX", year=2016, first_year=2015,
                                data_dir=str(tmp_path / "slice"))
     assert (profile.first_year, profile.year) == (2015, 2016)
 

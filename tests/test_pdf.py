@@ -15,10 +15,11 @@ import pytest
 from conftest import BROWSER_REPORTS
 from pypdf import PdfReader
 
-from htprofiles import pdf, render
-from htprofiles.charts import format_value
+from htprofiles.build import execute
+from htprofiles.build.execute import Artifacts
 from htprofiles.cli import main
-from htprofiles.worker import Artifacts
+from htprofiles.contract.suppression import format_value
+from htprofiles.rendering import pdf
 
 LETTER = (612, 792)
 
@@ -137,7 +138,7 @@ def _canned(out: Path, year: int, code: str) -> Artifacts:
 def canned_builds(browser_reports, monkeypatch):
     """Reports come back at once from the browser reports' files: the batch is what is tested."""
     canned = {code: _canned(browser_reports, year, code) for code, year in BROWSER_REPORTS}
-    monkeypatch.setattr(render, "build_report",
+    monkeypatch.setattr(execute, "build_report",
                         lambda template, parameters, *rest: canned[parameters["territory"]])
 
 

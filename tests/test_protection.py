@@ -19,12 +19,12 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from htprofiles.audit import Line
-from htprofiles.catalogue import count_cells, year_model
+from htprofiles.contract.suppression import SuppressionRule
+from htprofiles.contract.territories import TERRITORIES
 from htprofiles.errors import DisclosureError
-from htprofiles.protection import Table, YearModel, YearPublication, protect_year
-from htprofiles.suppression import SuppressionRule
-from htprofiles.territories import TERRITORIES
+from htprofiles.publication.audit import Line
+from htprofiles.publication.catalogue import count_cells, year_model
+from htprofiles.publication.protection import Table, YearModel, YearPublication, protect_year
 
 RULES = [SuppressionRule(), SuppressionRule(4, suppress_zero=False), SuppressionRule(5)]
 
@@ -193,7 +193,7 @@ def records(draw, code: str) -> dict:
     """A random year of records of one territory, as data frames."""
     import pandas as pd
 
-    from htprofiles import geo, vocab
+    from htprofiles.contract import geo, vocab
 
     counties = list(geo.county_names(TERRITORIES[code].fips))[:3] + [None]
     size = draw(st.integers(0, 40))

@@ -7,10 +7,10 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from htprofiles.sample import embedded_sample_dir
-from htprofiles.sample.generate import COLUMNS, YEARS, generate_sample, write_sample
-from htprofiles.territories import TERRITORIES
-from htprofiles.vocab import codes
+from htprofiles.contract.sample import embedded_sample_dir
+from htprofiles.contract.sample.generate import COLUMNS, YEARS, generate_sample, write_sample
+from htprofiles.contract.territories import TERRITORIES
+from htprofiles.contract.vocab import codes
 
 # Territory-years where the default draw gives no case (they still have signals).
 NO_CASES = {("MP", 2013), ("MP", 2014), ("VI", 2013), ("VI", 2015)}
@@ -29,7 +29,7 @@ def sample() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def published() -> pd.DataFrame:
-    path = resources.files("htprofiles.sample").joinpath("published_totals.csv")
+    path = resources.files("htprofiles.contract.sample").joinpath("published_totals.csv")
     with path.open(encoding="utf-8") as handle:
         return pd.read_csv(handle, dtype={"territory": "str"}).set_index(["territory", "year"])
 
@@ -178,7 +178,7 @@ def test_embedded_copy_is_current(sample):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_written_sample_loads(tmp_path, sample, fmt):
-    from htprofiles.data import SCHEMA, SYNTHETIC_MARKER, load_dataset
+    from htprofiles.contract.data import SCHEMA, SYNTHETIC_MARKER, load_dataset
 
     write_sample(tmp_path, fmt=fmt)
     expected = [f"{name}.{fmt}" for name in COLUMNS] + [SYNTHETIC_MARKER]
@@ -191,7 +191,7 @@ def test_written_sample_loads(tmp_path, sample, fmt):
 
 
 def test_embedded_sample_loads(sample):
-    from htprofiles.data import load_dataset
+    from htprofiles.contract.data import load_dataset
 
     dataset = load_dataset(embedded_sample_dir())
     assert dataset.synthetic

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from htprofiles import sections
-from htprofiles.content import Hotline, Link, load_territory_content
+from htprofiles.contract.content import Hotline, Link, load_territory_content
 from htprofiles.errors import InputError
+from htprofiles.rendering import sections
 
 VI_FILE = Path(__file__).parents[1] / "params" / "territories" / "VI.yaml"
 

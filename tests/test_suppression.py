@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from htprofiles.suppression import (
+from htprofiles.contract.suppression import (
     COMPLEMENTARY,
     SuppressionRule,
     is_complementary,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from htprofiles.audit import Interval
-from htprofiles.catalogue import SPECS_BY_NAME, TABLE_SPECS, count_cells, table_cells
-from htprofiles.suppression import COMPLEMENTARY, SuppressionRule
-from htprofiles.tables import audit_summary, publish_territory, report_tables
-from htprofiles.territories import TERRITORIES
+from htprofiles.contract.suppression import COMPLEMENTARY, SuppressionRule
+from htprofiles.contract.territories import TERRITORIES
+from htprofiles.publication.audit import Interval
+from htprofiles.publication.catalogue import SPECS_BY_NAME, TABLE_SPECS, count_cells, table_cells
+from htprofiles.publication.tables import audit_summary, publish_territory, report_tables
 
 VI = TERRITORIES["VI"]
 YEAR = 2016

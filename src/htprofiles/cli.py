@@ -13,11 +13,12 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import batch
+from .build import batch, plan, store
+from .contract.parameters import parameter_rows
+from .contract.sample import embedded_sample_dir
+from .contract.territories import TERRITORIES
 from .errors import HtprofilesError
-from .parameters import default_params_dir, parameter_rows
-from .sample import embedded_sample_dir
-from .territories import TERRITORIES
+from .install import default_params_dir
 
 DEFAULT_OUT = Path("reports")
 BROKEN_PIPE = 141
@@ -33,7 +34,7 @@ def _params_dir(args) -> Path:
 
 
 def cmd_build(args) -> int:
-    request = batch.BuildRequest(
+    request = plan.BuildRequest(
         data_dir=_data_dir(args), params_dir=_params_dir(args), out=Path(args.out),
         territories=tuple(args.territory or ()), years=tuple(args.year or ()),
         overrides=tuple(args.parameter), jobs=args.jobs, force=args.force,
@@ -77,7 +78,7 @@ def _summarise(result: batch.BatchResult, out: Path) -> None:
     print(f"{len(result.written)} written, {len(result.unchanged)} unchanged, "
           f"{len(result.failed)} failed, into {out}/ (see {out / 'index.html'})")
     for name, outcome in sorted(result.failed.items()):
-        where = f" (notebook: {out / batch.FAILED_DIR / name.replace('/', '-')}.ipynb)" \
+        where = f" (notebook: {out / store.FAILED_DIR / name.replace('/', '-')}.ipynb)" \
             if outcome.failed_notebook else ""
         print(f"FAILED {name}: {outcome.error}{where}", file=sys.stderr)
     if result.interrupted:
@@ -86,17 +87,17 @@ def _summarise(result: batch.BatchResult, out: Path) -> None:
 
 
 def cmd_validate(args) -> int:
-    from .data import load_dataset
+    from .contract.data import load_dataset
 
     dataset = load_dataset(_data_dir(args))
-    batch.check_territory_files(_params_dir(args), TERRITORIES)
+    plan.check_territory_files(_params_dir(args), TERRITORIES)
     print(f"OK: {len(dataset.signals):,} signals, {len(dataset.cases):,} cases, "
           f"{len(dataset.victims):,} victims; {len(TERRITORIES)} territory files")
     return 0
 
 
 def cmd_verify(args) -> int:
-    from .verify import verify_reports
+    from .build.verify import verify_reports
 
     checks = verify_reports(Path(args.out), _data_dir(args), _params_dir(args))
     for check in checks:
@@ -128,7 +129,7 @@ def cmd_params(args) -> int:
 
 
 def cmd_sample_data(args) -> int:
-    from .sample.generate import write_sample
+    from .contract.sample.generate import write_sample
 
     write_sample(Path(args.directory), scale=args.scale, seed=args.seed)
     print(f"synthetic sample (scale {args.scale}, seed {args.seed}) written to {args.directory}")

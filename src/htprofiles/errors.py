@@ -57,3 +57,19 @@ class DisclosureError(ReportError):
 
     The message names tables, never a cell or a count.
     """
+
+
+class CellError(ReportError):
+    """A template cell raised; carries which cell, so the summary can point at it."""
+
+    def __init__(self, cell: int | None, ename: str, evalue: str):
+        self.cell, self.ename, self.evalue = cell, ename, evalue
+        super().__init__(f"cell {cell} failed: {ename}: {evalue}")
+
+
+class KernelFailure(ReportError):
+    """A warm kernel could not be started or reset: the report fails, the batch goes on."""
+
+
+class PdfError(ReportError):
+    """A report whose PDF could not be printed: the report counts as failed."""

@@ -1,0 +1,67 @@
+"""The batch's data and code facts, recomputed only when their files changed.
+
+What one report depends on is hashed here (its data slice, territory file, parameters, the
+template, the package and dependency versions): the build's private state records it, and
+``verify`` compares it with the files as they are now.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from ..contract.territories import TERRITORIES
+from ..install import package_fingerprint, package_versions
+from . import state
+
+
+class BatchInputs:
+    """The batch's data and template facts, recomputed only when their files changed.
+
+    The data are read only when asked for, so that a batch can start its workers first.
+    """
+
+    def __init__(self, data_dir: Path, template: str, previous: dict):
+        self.data_dir = data_dir
+        self.template = template
+        self.file_hashes = state.data_file_hashes(data_dir)
+        self.package, self.versions = package_fingerprint(), package_versions()
+        recorded = previous.get("data", {})
+        self.changed = not self.file_hashes or recorded.get("files") != self.file_hashes
+        """The data files differ from those of the last run: they must be read again."""
+        self._recorded = None if self.changed else {
+            fact: recorded[fact] for fact in ("slices", "years", "synthetic")}
+
+    @cached_property
+    def _dataset(self):
+        from ..contract.data import load_dataset
+
+        return load_dataset(self.data_dir)
+
+    @cached_property
+    def _facts(self) -> dict:
+        if self._recorded:
+            return self._recorded
+        from ..contract.data import slice_fingerprints
+
+        return {"slices": slice_fingerprints(self._dataset, TERRITORIES),
+                "years": list(self._dataset.years), "synthetic": self._dataset.synthetic}
+
+    slices = property(lambda self: self._facts["slices"])
+    years = property(lambda self: self._facts["years"])
+    synthetic = property(lambda self: self._facts["synthetic"])
+
+    def slice(self, territory: str):
+        from ..contract.data import slice_dataset
+
+        return slice_dataset(self._dataset, territory)
+
+    def report_inputs(self, parameters: dict, territory_file_bytes: bytes) -> dict[str, str]:
+        """The hash of everything one report depends on, as things stand now."""
+        return state.report_inputs(parameters, self.template, self.package,
+                                   self.slices[parameters["territory"]], territory_file_bytes,
+                                   self.versions)
+
+    def record(self) -> dict:
+        """What the private state keeps, so that an unchanged data folder is not read again."""
+        return {"data": {"files": self.file_hashes, **self._facts}}

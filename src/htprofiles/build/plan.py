@@ -1,0 +1,215 @@
+"""Plan a build: the matrix asked for, each report's validated parameters, and which reports
+must be built because something they depend on changed.
+
+The plan reads no data when the data files are unchanged since the last run (their facts come
+from the folder's private state), so a build with nothing to do takes about a second.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from ..contract.content import (
+    load_territory_content,
+    parse_yaml,
+    territory_file,
+    validation_problems,
+)
+from ..contract.parameters import validate_parameters
+from ..contract.territories import TERRITORIES
+from ..errors import InputError, UsageError
+from . import state
+from .inputs import BatchInputs
+
+WORKDIR_DATA = "data"
+WORKDIR_PARAMS = "params"
+"""Where a batch report's kernel finds its data slice and territory file, relative to its
+work folder: relative paths keep the executed notebook free of absolute paths."""
+PER_REPORT = {"territory": "--territory", "year": "--year", "data_dir": "--data",
+              "params_dir": "--params"}
+"""Parameters the batch sets for each report, from these command-line options."""
+
+
+def parse_overrides(pairs: Iterable[str]) -> dict[str, str]:
+    """``-p NAME=VALUE`` options as text, which validation reads as each declared type.
+
+    Raises
+    ------
+    UsageError
+        For a pair without ``=``, or a parameter the batch sets per report.
+    """
+    overrides = {}
+    for text in pairs:
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise UsageError(f"-p expects NAME=VALUE, got {text!r}")
+        if name in PER_REPORT:
+            raise UsageError(f"parameter {name} is set per report; use {PER_REPORT[name]}")
+        overrides[name] = value
+    return overrides
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One territory x year of a batch, with its full, validated parameters."""
+
+    territory: str
+    year: int
+    parameters: dict = field(hash=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        return f"{self.year}/{self.territory}"
+
+
+BATCH_FILE = "batch.yaml"
+
+
+class BatchConfig(BaseModel):
+    """``params/batch.yaml``: the default matrix and the parameters every report shares."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    territories: tuple[str, ...] | str = "all"
+    years: tuple[int, ...]
+    parameters: dict[str, bool | int | str] = {}
+
+    @field_validator("territories")
+    @classmethod
+    def _known(cls, value):
+        if value == "all":
+            return tuple(TERRITORIES)
+        if isinstance(value, str):
+            raise ValueError('must be "all" or a list of territory codes')
+        unknown = [code for code in value if code not in TERRITORIES]
+        if unknown:
+            raise ValueError(f"unknown territory codes: {' '.join(unknown)}")
+        return value
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What the analyst asked for on the command line."""
+
+    data_dir: Path
+    params_dir: Path
+    out: Path
+    territories: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    overrides: tuple[str, ...] = ()
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    executor: str = "local"
+    scheduler: str | None = None
+    timeout: float | None = None
+    pdf: bool = False
+
+
+def load_batch_config(params_dir: Path) -> BatchConfig:
+    path = Path(params_dir) / BATCH_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: batch file not found") from None
+    try:
+        return BatchConfig.model_validate(parse_yaml(path, text))
+    except ValidationError as exc:
+        raise InputError(validation_problems(path, text, exc)) from None
+
+
+def matrix(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
+           data_years: Iterable[int] | None = None) -> list[tuple[int, str]]:
+    """The (year, territory) pairs asked for, or the batch file's when none are: its years
+    that the data hold, when they are known (a data set starting in 2013 builds from 2013)."""
+    territories = sorted(set(territories) or set(config.territories))
+    years = set(years) or set(config.years) & set(config.years if data_years is None
+                                                  else data_years)
+    return [(year, territory) for year in sorted(years) for territory in territories]
+
+
+def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
+              overrides: dict, data_years: Iterable[int]) -> list[ReportJob]:
+    """Every report of the run, each with validated parameters, before any is built."""
+    shared = config.parameters | overrides
+    jobs = []
+    for year, territory in matrix(config, territories, years, data_years):
+        values = shared | {"territory": territory, "year": year,
+                           "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
+        params = validate_parameters(values, data_years)
+        jobs.append(ReportJob(territory, year, params.model_dump()))
+    return jobs
+
+
+def check_territory_files(params_dir: Path, codes: Iterable[str]) -> None:
+    """Validate every territory file a batch needs before any report runs."""
+    problems = []
+    for code in codes:
+        try:
+            load_territory_content(params_dir, code)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+
+
+@dataclass
+class Plan:
+    """Every report of a build, and which of them are built this time."""
+
+    jobs: list[ReportJob]
+    todo: list[ReportJob]
+    unchanged: list[str]
+    records: dict
+    """Manifest entries by report name: the previous ones of current reports, pending others."""
+    territory_files: dict[str, bytes]
+
+
+def plan_build(request: BuildRequest, config: BatchConfig, inputs: BatchInputs,
+               previous: dict) -> Plan:
+    """Every report of the request, and which of them must be built."""
+    jobs = plan_jobs(config, request.territories, request.years,
+                     parse_overrides(request.overrides), inputs.years)
+    jobs += _built_from_other_data(request, previous, inputs, jobs)
+    codes = sorted({job.territory for job in jobs})
+    check_territory_files(request.params_dir, codes)
+    territory_files = {c: territory_file(request.params_dir, c).read_bytes() for c in codes}
+    records, todo, unchanged = {}, [], []
+    for job in jobs:
+        job_inputs = inputs.report_inputs(job.parameters, territory_files[job.territory])
+        key = state.report_key(job_inputs)
+        old = previous["reports"].get(job.name)
+        if not request.force and state.is_current(old, key, request.out, request.pdf):
+            records[job.name] = old
+            unchanged.append(job.name)
+        else:
+            records[job.name] = {"territory": job.territory, "year": job.year, "key": key,
+                                 "parameters": job.parameters, "inputs": job_inputs,
+                                 "status": "pending"}
+            todo.append(job)
+    return Plan(jobs, todo, unchanged, records, territory_files)
+
+
+def _built_from_other_data(request: BuildRequest, previous: dict, inputs: BatchInputs,
+                           jobs: list[ReportJob]) -> list[ReportJob]:
+    """The folder's reports outside this run whose territory's data changed: rebuilt with
+    ``--force``, else the run is refused. One folder never mixes data versions, which could
+    be differenced."""
+    asked = {job.name for job in jobs}
+    other = sorted(
+        name for name, record in previous["reports"].items()
+        if inputs.changed and name not in asked and "sha256" in record
+        and record["inputs"]["data_slice"] != inputs.slices.get(record["territory"]))
+    if other and not request.force:
+        raise UsageError(
+            f"{request.out} holds {len(other)} report(s) built from other data "
+            f"({', '.join(other[:3])}{', ...' if len(other) > 3 else ''}): add --force to "
+            f"rebuild them too from {request.data_dir}, or build into a new --out folder")
+    records = [previous["reports"][name] for name in other]
+    return [ReportJob(r["territory"], r["year"],
+                      validate_parameters(r["parameters"], inputs.years).model_dump())
+            for r in records]

@@ -1,0 +1,126 @@
+"""The per-report task every executor runs, in a worker process or on a Dask worker.
+
+A ``ReportTask`` carries everything a report needs (template, parameters, data slice,
+territory file), so workers need no shared disk; an ``Outcome`` carries everything back.
+Kernels and nbconvert are imported only where reports are built: the batch process that
+sends tasks and reads outcomes does without them.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..contract.content import territory_file
+from ..contract.data import Dataset, write_dataset
+from ..errors import CellError, HtprofilesError
+from .plan import WORKDIR_DATA, WORKDIR_PARAMS, ReportJob
+
+if TYPE_CHECKING:
+    from .execute import Artifacts
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One report to build, with everything it needs: workers share no disk with the batch."""
+
+    job: ReportJob
+    template: str
+    data: Dataset
+    territory_yaml: bytes
+    timeout: float | None = None
+    """Seconds the report may take; past them its kernel is killed and the report fails."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What came back: artifacts, or why it failed (and the failed notebook, if any)."""
+
+    job: ReportJob
+    artifacts: Artifacts | None = None
+    error: str | None = None
+    failed_cell: int | None = None
+    failed_notebook: bytes | None = None
+    messages: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+def prepare_workdir(workdir: Path, task: ReportTask) -> None:
+    """Lay out what one report's kernel may read: its data slice and its territory file."""
+    write_dataset(task.data, workdir / WORKDIR_DATA)
+    target = territory_file(workdir / WORKDIR_PARAMS, task.job.territory)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(task.territory_yaml)
+
+
+def run_task(task: ReportTask) -> Outcome:
+    """Build one report in a throw-away work folder; never raises for a failed report."""
+    import nbformat
+
+    from .execute import EXECUTED, build_report
+    from .kernels import thread_kernel
+
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="htprofiles-") as tmp, _captured() as messages:
+        workdir = Path(tmp)
+        prepare_workdir(workdir, task)
+        kernel = thread_kernel()
+        template = nbformat.reads(task.template, as_version=4)
+        watchdog = threading.Timer(task.timeout or 0, kernel.kill)
+        try:
+            if task.timeout:
+                watchdog.start()
+            artifacts = build_report(template, task.job.parameters, workdir)
+            return Outcome(task.job, artifacts, messages=tuple(messages),
+                           seconds=time.monotonic() - started)
+        except Exception as exc:  # one failed report must not stop the batch
+            if not isinstance(exc, CellError):
+                kernel.shutdown()  # dead, killed or confused: start afresh next time
+            reason = (f"timed out after {task.timeout:g} s" if watchdog.finished.is_set()
+                      else _reason(exc))
+            failed = workdir / EXECUTED
+            return Outcome(
+                task.job, error=reason, failed_cell=getattr(exc, "cell", None),
+                failed_notebook=failed.read_bytes() if failed.exists() else None,
+                messages=tuple(messages), seconds=time.monotonic() - started,
+            )
+        finally:
+            watchdog.cancel()
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, HtprofilesError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, messages: list[str]):
+        super().__init__(logging.INFO)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured() -> Iterator[list[str]]:
+    """Collect this task's log records (what the notebook printed, what papermill reported),
+    to travel back with its outcome into the batch's log file rather than onto the terminal."""
+    messages: list[str] = []
+    handler = _ListHandler(messages)
+    loggers = [logging.getLogger(name) for name in ("htprofiles", "papermill")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)

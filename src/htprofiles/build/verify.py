@@ -1,0 +1,63 @@
+"""``htprofiles verify OUT``: are the reports of a folder current and untouched?
+
+A report is *stale* when what it was built from has changed since (data slice, territory file,
+template, package code, dependency versions; its recorded parameters are taken as given) and
+*altered* when one of its files no longer has the bytes the build wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..contract.content import territory_file
+from ..errors import UsageError
+from ..install import sha256, template_notebook
+from . import state
+from .inputs import BatchInputs
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    stale: tuple[str, ...] = ()
+    altered: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.stale and not self.altered
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"{self.name}: current"
+        parts = [f"stale ({', '.join(self.stale)} changed)"] if self.stale else []
+        parts += [f"altered ({', '.join(self.altered)})"] if self.altered else []
+        return f"{self.name}: {'; '.join(parts)}"
+
+
+def check_files(out: Path, record: dict) -> tuple[str, ...]:
+    """Which of a report's files are missing or differ from what was written."""
+    paths = state.report_paths(out, record["year"], record["territory"])
+    return tuple(
+        kind for kind, digest in record["sha256"].items()
+        if not paths[kind].is_file() or sha256(paths[kind].read_bytes()) != digest
+    )
+
+
+def check_inputs(inputs: BatchInputs, params_dir: Path, record: dict) -> tuple[str, ...]:
+    """Which recorded inputs differ from the current ones."""
+    path = territory_file(params_dir, record["territory"])
+    current_file = path.read_bytes() if path.is_file() else b""
+    now = inputs.report_inputs(record["parameters"], current_file)
+    return tuple(name for name, digest in record["inputs"].items() if now.get(name) != digest)
+
+
+def verify_reports(out: Path, data_dir: Path, params_dir: Path) -> list[Check]:
+    """One check per report recorded in ``out/manifest.json`` that has files."""
+    manifest = state.load_state(out)
+    built = {name: r for name, r in manifest["reports"].items() if "sha256" in r}
+    if not built:
+        raise UsageError(f"{out}: no build state ({state.STATE}) with built reports to verify")
+    inputs = BatchInputs(data_dir, template_notebook().read_text(encoding="utf-8"), manifest)
+    return [Check(name, check_inputs(inputs, params_dir, record), check_files(out, record))
+            for name, record in sorted(built.items())]

@@ -1,0 +1,53 @@
+"""The registry of the 56 known territories: USPS code, name, FIPS code and HHS region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import UsageError
+
+
+@dataclass(frozen=True)
+class Territory:
+    code: str
+    name: str
+    fips: str
+    hhs_region: str
+
+
+_ROWS = """
+AL Alabama 01 IV|AK Alaska 02 X|AZ Arizona 04 IX|AR Arkansas 05 VI|CA California 06 IX
+CO Colorado 08 VIII|CT Connecticut 09 I|DE Delaware 10 III|DC District of Columbia 11 III
+FL Florida 12 IV|GA Georgia 13 IV|HI Hawaii 15 IX|ID Idaho 16 X|IL Illinois 17 V|IN Indiana 18 V
+IA Iowa 19 VII|KS Kansas 20 VII|KY Kentucky 21 IV|LA Louisiana 22 VI|ME Maine 23 I
+MD Maryland 24 III|MA Massachusetts 25 I|MI Michigan 26 V|MN Minnesota 27 V|MS Mississippi 28 IV
+MO Missouri 29 VII|MT Montana 30 VIII|NE Nebraska 31 VII|NV Nevada 32 IX|NH New Hampshire 33 I
+NJ New Jersey 34 II|NM New Mexico 35 VI|NY New York 36 II|NC North Carolina 37 IV
+ND North Dakota 38 VIII|OH Ohio 39 V|OK Oklahoma 40 VI|OR Oregon 41 X|PA Pennsylvania 42 III
+RI Rhode Island 44 I|SC South Carolina 45 IV|SD South Dakota 46 VIII|TN Tennessee 47 IV
+TX Texas 48 VI|UT Utah 49 VIII|VT Vermont 50 I|VA Virginia 51 III|WA Washington 53 X
+WV West Virginia 54 III|WI Wisconsin 55 V|WY Wyoming 56 VIII|AS American Samoa 60 IX|GU Guam 66 IX
+MP Northern Mariana Islands 69 IX|PR Puerto Rico 72 II|VI U.S. Virgin Islands 78 II
+"""
+
+
+def _parse(rows: str) -> dict[str, Territory]:
+    registry = {}
+    for row in rows.replace("\n", "|").split("|"):
+        if row.strip():
+            code, *name, fips, region = row.split()
+            registry[code] = Territory(code, " ".join(name), fips, region)
+    return dict(sorted(registry.items()))
+
+
+TERRITORIES: dict[str, Territory] = _parse(_ROWS)
+
+
+def get_territory(code: str) -> Territory:
+    """Look a territory up by USPS code, failing with the list of known codes."""
+    try:
+        return TERRITORIES[code]
+    except KeyError:
+        raise UsageError(
+            f"unknown territory code {code!r}; known codes: {' '.join(TERRITORIES)}"
+        ) from None

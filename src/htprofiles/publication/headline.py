@@ -1,0 +1,19 @@
+"""A report's headline: its year's published case and signal counts.
+
+The report's title block and the index both show it, taken from the same published rows
+(``PublishedTable.rows`` or the report JSON's tables), never from a count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ..contract.suppression import Published
+
+HEADLINE_KINDS = ("cases", "signals")
+
+
+def headline(tables: Mapping[str, Iterable[dict]], year: int) -> dict[str, Published]:
+    """The published cell of ``year`` in the cases and signals per-year tables."""
+    return {kind: next(row["value"] for row in tables[f"{kind}_by_year"] if row["year"] == year)
+            for kind in HEADLINE_KINDS}

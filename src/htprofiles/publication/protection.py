@@ -1,0 +1,403 @@
+"""Which counts one year of a territory publishes, decided so that a reader learns nothing
+the audit does not know.
+
+The reader to defend against knows this code and can replay it on every data set that might
+lie behind a report. The rules therefore look at counts only through a ``Transcript``: each
+question they ask (is this count at least the threshold? does what the published counts of a
+line leave for its withheld ones let each of them reach the top of its mark?) is recorded,
+and the audit takes every answer into account. Any data set that gives the same answers gives
+the same publication, so the audit is at least as uncertain as any reader.
+
+The rules, table by table in declaration order (docs/disclosure.md gives the reasons):
+
+1. Small counts are marked ``<threshold``.
+2. A table that adds up exactly to a published total is shown only if that total leaves room
+   for any small cells it may have (about categories x threshold); a venue list only if the
+   year's cases exceed the threshold. Otherwise the table is withheld whole, before anything
+   in it is looked at.
+3. A venue list shows its five largest venues of at least the threshold with their counts
+   when every type of case is published and its types hold more than five times the
+   threshold (else five listed counts, withheld, could each be pinned at the threshold).
+   Otherwise a list with a venue at the threshold is not shown, since it would tell which
+   types the cases are; only "every venue below the threshold" is said.
+4. An exact line whose withheld cells could be worked out (a lone one, small ones whose sum
+   would be known, or a withheld total) withholds its next part, in the order that puts the
+   usually largest first. These choices need no answer and are all made before any question.
+5. Where a line's total is published, what it leaves for the withheld cells must let each
+   reach the top of its mark while the others sit at their least. When it does not (a "no"
+   that the audit records), the line withholds more: an exact line all its other parts, else
+   its total; an "at most" line (counties) its next part in report order, else its total; a
+   venue list keeps its venues and withholds their counts. "At most" tables are asked first,
+   since withholding their total changes what the tables after them can show.
+
+The audit then checks that every withheld cell keeps two values or more; a report that fails
+is not written, and the message names its tables only. docs/disclosure.md gives the threat
+model, the argument and what is not guaranteed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from ..contract.suppression import COMPLEMENTARY, Mark, SuppressionRule
+from ..errors import DisclosureError
+from .audit import Interval, Line, feasible_ranges
+from .transcript import Cell, Relation, Transcript, total
+
+
+class Status(Enum):
+    """How a count appears in the reports."""
+
+    COUNT = "count"
+    SMALL = "small"
+    PROTECTING = "protecting"
+    LEFT_OUT = "left out"
+    NOT_SHOWN = "not shown"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a year as the rules see it: its cells, in report order, and the line that
+    binds them to their total (its parts are the cells), or a top list's length."""
+
+    name: str
+    cells: tuple[Cell, ...]
+    line: Line | None = None
+    top: int | None = None
+
+
+@dataclass(frozen=True)
+class YearModel:
+    """Every table of one year, in the order the rules decide them (totals before their
+    parts)."""
+
+    tables: tuple[Table, ...]
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return tuple(cell for table in self.tables for cell in table.cells)
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        return tuple(table.line for table in self.tables if table.line)
+
+
+@dataclass(frozen=True)
+class YearPublication:
+    """One year of one territory: a mark per cell (None for a cell not shown), the tables
+    withheld whole, and the audited range of every withheld cell (kept out of reports)."""
+
+    marks: dict[Cell, Mark]
+    listed: dict[str, tuple[Cell, ...]]
+    """Each top list's cells in the order shown: largest first, or in report order when their
+    counts are withheld (the order would tell what the counts do not)."""
+    withheld_tables: frozenset[str]
+    ranges: dict[Cell, Interval]
+    told: dict[Cell, Interval]
+    """What each small cell's mark alone tells: its range when nothing narrows it."""
+    known: tuple[Relation, ...]
+    """Everything a reader who replays the rules knows: the lines and every recorded answer.
+    Any data set that satisfies all of it publishes the same."""
+
+    def narrowed(self) -> list[Cell]:
+        """Small cells whose audited range is narrower than their mark's."""
+        return [cell for cell, told in self.told.items() if self.ranges[cell] != told]
+
+
+def protect_year(counts: Mapping[Cell, int], model: YearModel,
+                 rule: SuppressionRule) -> YearPublication:
+    """Publish one year: the rules, then the audit.
+
+    Raises
+    ------
+    DisclosureError
+        Naming the tables (never a cell or count) if a withheld count could be worked out.
+    """
+    return _protect(model, rule, tuple(counts[cell] for cell in model.cells))
+
+
+@lru_cache(maxsize=512)
+def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPublication:
+    """``protect_year`` on hashable arguments: the reports of one territory share its years."""
+    transcript = Transcript(dict(zip(model.cells, values, strict=True)))
+    rules = _Rules(transcript, model, rule)
+    marks = rules.marks()
+    known = tuple(line.relation() for line in model.lines) + tuple(transcript.relations)
+    ranges = feasible_ranges(model.cells, known)
+    revealed = sorted({table.name for table in model.tables for cell in table.cells
+                       if not isinstance(marks[cell], int) and ranges[cell].single
+                       and (ranges[cell].low or rule.suppress_zero)})
+    if revealed:
+        raise DisclosureError(f"the {', '.join(revealed)} table(s) cannot be published "
+                              f"without revealing a withheld count")
+    listed = {name: cells if all(isinstance(marks[c], int) for c in cells)
+              else tuple(c for c in model.cells if c in cells)  # no counts, no order
+              for name, cells in rules.listed.items()}
+    told = {cell: Interval(rule.least_withheld, rule.threshold - 1)
+            for cell, status in rules.status.items() if status is Status.SMALL}
+    return YearPublication(marks, listed, frozenset(rules.withheld_tables), ranges, told, known)
+
+
+Change = dict[Cell, Status]
+"""New statuses for some cells: what a rule asks for."""
+
+
+class _Rules:
+    """The protection rules of one year, working on a status per cell."""
+
+    def __init__(self, transcript: Transcript, model: YearModel, rule: SuppressionRule):
+        self.ask, self.rule = transcript, rule
+        self.lines = model.lines
+        self.table_of = {cell: table.name for table in model.tables for cell in table.cells}
+        self.top_tables = {table.name for table in model.tables if table.top}
+        self.status: dict[Cell, Status] = {}
+        self.large: set[Cell] = set()
+        """Published cells known to be at least the threshold (zeros may be published)."""
+        self.listed: dict[str, tuple[Cell, ...]] = {}
+        self.vouched: dict[Cell, set[Line]] = {}
+        """The lines whose questions a published count's value went into: withholding it for
+        another line would turn those answers into clues about it."""
+        for table in model.tables:
+            self._set_up(table)
+            self._settle(self._partner, self._closing)
+        self._settle(self._partner, self._room)
+
+    @property
+    def withheld_tables(self) -> set[str]:
+        """Tables not shown at all."""
+        shown = {self.table_of[cell] for cell, status in self.status.items()
+                 if status is not Status.NOT_SHOWN}
+        return set(self.table_of.values()) - shown
+
+    # Rules 1-3: setting a table up ------------------------------------------------------
+
+    def _set_up(self, table: Table) -> None:
+        if table.line and self._zero(table.line.total):  # every cell is a zero, shown as such
+            self.status |= dict.fromkeys(table.cells, Status.COUNT)
+        elif not self._shown(table):
+            self.status |= dict.fromkeys(table.cells, Status.NOT_SHOWN)
+        elif table.top:
+            self._set_up_list(table)
+        else:
+            self.status |= {cell: self._primary(cell) for cell in table.cells}
+
+    def _primary(self, cell: Cell) -> Status:
+        if self.ask.at_least({cell: 1}, self.rule.threshold):
+            self.large.add(cell)
+            return Status.COUNT
+        if self.rule.suppress_zero or self.ask.at_least({cell: 1}, 1):
+            return Status.SMALL
+        return Status.COUNT
+
+    def _shown(self, table: Table) -> bool:
+        """Rule 2. Where zeros are published, the number of cells that are not zero is known:
+        under a withheld total it could pin them, so such an "at most" table is not shown."""
+        line = table.line
+        if not line:
+            return True
+        if table.top:
+            return self._listable(line)
+        if not line.exact:
+            return self.rule.suppress_zero or self._published(line.total)
+        return self._published(line.total) and self.ask.at_least(total(line.total),
+                                                                 self._enough(len(line.parts)))
+
+    def _enough(self, parts: int) -> int:
+        """The least total that leaves room for any small cells of ``parts`` cells once every
+        other cell is withheld (rule 5): one small cell, the rest at least the threshold."""
+        rule = self.rule
+        return (parts - 1) * rule.threshold + rule.least_withheld + rule.threshold - 1
+
+    def _listable(self, line: Line) -> bool:
+        """Rule 2 for a venue list: listing a venue tells that its types of case hold at least
+        the threshold, so the year's cases must exceed the threshold (or be too few for any
+        venue to be listed), and so must those types where they are published."""
+        outer = self._outer(line)
+        if outer is None or all(self.status[c] is Status.SMALL for c in outer.total):
+            return True
+        above = self.rule.threshold + 1
+        if not self._published(outer.total) or not self.ask.at_least(total(outer.total), above):
+            return False
+        return not self._published(line.total) or self.ask.at_least(total(line.total), above)
+
+    def _set_up_list(self, table: Table) -> None:
+        """Rule 3."""
+        outer = self._outer(table.line)
+        if outer is None or self._published(outer.parts) and self.ask.at_least(
+                total(table.line.total), table.top * self.rule.threshold + 1):
+            listed = self.ask.top(list(table.cells), table.top, self.rule.threshold)
+        else:
+            first = table.cells[0] if not self._may_witness(table.line.total) else next(
+                (c for c in table.cells if self.ask.at_least({c: 1}, self.rule.threshold)), None)
+            if first is not None:
+                self.status |= dict.fromkeys(table.cells, Status.NOT_SHOWN)
+                return
+            listed = []
+        self.listed[table.name] = tuple(listed)
+        self.large |= set(listed)
+        self.status |= {c: Status.COUNT if c in listed else Status.LEFT_OUT for c in table.cells}
+
+    def _may_witness(self, cells) -> bool:
+        """Whether "is a venue at the threshold?" may be asked of a list adding up to at most
+        ``cells``: a "yes" tells they add up to the threshold, which must not pin small ones.
+        So: they are published (the list's gate asked for more), one of them is known to be
+        at least the threshold, or none is marked small (a table not shown)."""
+        return self._published(cells) or any(
+            c in self.large or self.status.get(c) is Status.PROTECTING for c in cells) or not any(
+            self.status.get(c) is Status.SMALL for c in cells)
+
+    def _outer(self, line: Line) -> Line | None:
+        """The exact line whose parts a venue list's total is some of (the types of case)."""
+        return next((o for o in self.lines if o.exact and set(line.total) < set(o.parts)),
+                    None)
+
+    def _zero(self, cells) -> bool:
+        """Cells published as zero (only where zeros are published)."""
+        return all(self.status.get(c) is Status.COUNT and c not in self.large for c in cells)
+
+    def _published(self, cells) -> bool:
+        return all(self.status.get(cell) is Status.COUNT for cell in cells)
+
+    # Rules 4-5: settling the lines ------------------------------------------------------
+
+    def _settle(self, *rules: Callable[[Line], Change | None]) -> None:
+        """Apply the rules to the lines of the tables set up so far until none asks for more.
+        Each rule is tried on every line before the next one: partners, which need no answer,
+        are all chosen before a question is asked, so that no count a "yes" was about is
+        withheld afterwards (where it can be helped)."""
+        while change := self._first_change(rules):
+            self.status |= change
+
+    def _first_change(self, rules) -> Change | None:
+        lines = [line for line in self.lines
+                 if all(cell in self.status for cell in line.parts + line.total)]
+        for rule in rules:
+            for line in lines:
+                change = rule(line)
+                if change and any(self.status[c] is not status for c, status in change.items()):
+                    return change
+        return None
+
+    def _partner(self, line: Line) -> Change | None:
+        """Rule 4."""
+        if not line.exact:
+            return None
+        hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
+        large = any(self.status[p] is not Status.SMALL for p in hidden)
+        if self._published(line.total):
+            needs = bool(hidden) and (len(hidden) == 1 or not large)
+        else:
+            needs = not large
+        partner = next((c for c in line.complements if self._complement(c, line)), None)
+        return {partner: Status.PROTECTING} if needs and partner else None
+
+    def _closing(self, line: Line) -> Change | None:
+        """Rule 5 for an "at most" table as soon as it is set up (counties, before the types
+        of case): its answer may withhold the year's total."""
+        if line.exact or self.table_of[line.parts[0]] in self.top_tables:
+            return None
+        return self._room(line)
+
+    def _room(self, line: Line) -> Change | None:
+        """Rule 5, and for an exact line whose withheld parts are all small (no part could be
+        withheld with them), the same from below: each must be able to sit at its least while
+        the others are at the top of their marks."""
+        hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
+        if not hidden or not self._published(line.total):
+            return None
+        room = {c: 1 for c in line.total} | {p: -1 for p in line.parts if p not in hidden}
+        needed = sum(map(self._least, hidden)) + max(map(self._margin, hidden))
+        for cell in room if len(room) > 1 else ():  # a lone total's bounds are its own
+            self.vouched.setdefault(cell, set()).add(line)
+        if not self.ask.at_least(room, needed):
+            return self._more(line, room, needed - 1)
+        if line.exact and all(self.status[p] is Status.SMALL for p in hidden):
+            top = len(hidden) * (self.rule.threshold - 1) - max(map(self._margin, hidden))
+            if not self.ask.at_least({c: -k for c, k in room.items()}, -top):
+                return self._close(line, room, None)
+        return None
+
+    def _more(self, line: Line, room: dict, most: int) -> Change | None:
+        """What a line withholds once its room is known to be at most ``most``: a venue list
+        its counts; an exact line all its other parts, if they may all be withheld (its gate
+        then guarantees the room), else its total, else what parts it can; an "at most" line
+        its next part in complement order (counties), else its total."""
+        table = self.table_of[line.parts[0]]
+        if table in self.top_tables:  # the venues stay listed, their counts withheld
+            return dict.fromkeys([p for p in line.parts if self._publishable(p, line)],
+                                 Status.PROTECTING) or None
+        more = [p for p in line.complements if self._complement(p, line)]
+        covered = all(p in line.complements for p in line.parts if p in self.large)
+        if line.exact and more and covered:
+            return dict.fromkeys(more, Status.PROTECTING)
+        if not line.exact and more:  # one at a time: the room is asked again after each
+            return {more[0]: Status.PROTECTING}
+        closed = self._close(line, room, most)
+        if closed or not line.exact:
+            return closed
+        return dict.fromkeys(more, Status.PROTECTING) or None
+
+    def _close(self, line: Line, room: dict, most: int | None) -> Change | None:
+        """Withhold a line's total, provided that what a reader knows of it then leaves it two
+        values: the published parts plus what the room can be (at least the withheld parts'
+        least, at most ``most``, within what earlier answers about the room told), within
+        what earlier answers about the total itself told."""
+        if len(line.total) != 1 or not self._publishable(line.total[0], line):
+            return None
+        cell = line.total[0]
+        parts = {p: 1 for p in room if p != cell}  # the published parts, which stay published
+        hidden = [p for p in line.parts if p not in parts]
+        told_low, told_high = self.ask.bounds(room)
+        low = max(sum(map(self._least, hidden)), told_low or 0)
+        capacity = (len(hidden) * (self.rule.threshold - 1)
+                    if all(self.status[p] is Status.SMALL for p in hidden) else None)
+        highs = [h for h in (most, told_high, capacity) if h is not None]
+        high = min(highs) if highs else None
+        least, greatest = self.ask.bounds({cell: 1})
+        if high is not None and (high <= low or not self.ask.at_least(
+                parts, (least or 0) + 1 - high)):
+            return None
+        if greatest is not None and not self.ask.at_least({p: -1 for p in parts},
+                                                          low + 1 - greatest):
+            return None
+        return {cell: Status.PROTECTING}
+
+    def _publishable(self, cell: Cell, line: Line | None = None) -> bool:
+        """A published count that may be withheld as at least the threshold, for ``line``:
+        not one other lines' answers relied on, nor the total of a table that is, or may yet
+        be, shown (phone calls, whose types would lose their total)."""
+        return (cell in self.large and self.status[cell] is Status.COUNT
+                and self.vouched.get(cell, set()) <= {line}
+                and not any(other.total == (cell,) and other is not line
+                            and self.status.get(other.parts[0], Status.NOT_SHOWN)
+                            is not Status.NOT_SHOWN
+                            for other in self.lines))
+
+    def _complement(self, cell: Cell, line: Line) -> bool:
+        """A part ``line`` may withhold to protect its others: publishable, and with no upper
+        bound told by an earlier answer (a table's gate), which the line's room would turn
+        into a lower one and so pin it."""
+        return self._publishable(cell, line) and self.ask.bounds({cell: 1})[1] is None
+
+    def _least(self, cell: Cell) -> int:
+        """The least value a reader knows a withheld cell has."""
+        return {Status.SMALL: self.rule.least_withheld,
+                Status.PROTECTING: self.rule.threshold}.get(self.status[cell], 0)
+
+    def _margin(self, cell: Cell) -> int:
+        """How far above its least a withheld cell must still be able to go: to the top of
+        its mark for a small count, ``threshold - 1`` for the others. When a line's room is
+        found short, a reader learns that no cell of it goes that far; with these margins each
+        still keeps two values or more."""
+        if self.status[cell] is Status.SMALL:
+            return self.rule.threshold - 1 - self.rule.least_withheld
+        return self.rule.threshold - 1
+
+    def marks(self) -> dict[Cell, Mark]:
+        """The published form of every cell; counts are read only now, for the cells shown."""
+        shown = {Status.SMALL: self.rule.mark, Status.PROTECTING: COMPLEMENTARY}
+        return {cell: self.ask.value(cell) if status is Status.COUNT else shown.get(status)
+                for cell, status in self.status.items()}

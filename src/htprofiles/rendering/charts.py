@@ -1,0 +1,280 @@
+"""Altair charts drawn from published tables only, rendered to inline SVG with vl-convert.
+
+Altair embeds every row it is given and vl-convert writes values into SVG ``aria-label``s,
+so a chart must never see a raw count: each function here takes a ``PublishedTable``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import altair as alt
+import vl_convert
+
+from ..contract import geo
+from ..contract.suppression import SuppressionRule, format_value, is_complementary, is_withheld
+from ..contract.territories import Territory
+from ..publication.tables import PublishedTable
+
+PALETTE = "#1f5f8b"
+"""One dark blue for bars: readable in print and for every kind of colour vision."""
+MAP_COLOURS = ("#fef0d9", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f", "#990000")
+"""ColorBrewer OrRd: small counts, then one colour per bin of published counts."""
+DARK_COLOURS = MAP_COLOURS[-2:]
+"""Colours dark enough that text on them is white."""
+NO_CASES = "#ffffff"
+PROTECTING = "#bdbdbd"
+"""Counties withheld to protect others: grey, outside the scale of counts."""
+WIDTH = 460
+YEARS_HEIGHT = 150
+"""Columns by year: low enough that both per-year charts fit a printed column."""
+MAP_WIDTH, MAP_HEIGHTS = 540, (220, 400)
+"""The map's width, and the range its height keeps to while following the territory's shape."""
+FONT = "Liberation Sans"
+"""vl-convert ships this font, so chart text is measured alike on every machine; the report's
+CSS names it first, so charts and page share one typeface."""
+THEME = {
+    "font": FONT,
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
+             "titleColor": "#555555", "labelColor": "#1b1b1b"},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "symbolSize": 160},
+    "text": {"fontSize": 12},
+    "view": {"stroke": None},
+}
+"""Chart text at the page's reading size; a chart's title is its figure's caption."""
+
+
+
+def _bar_rows(table: PublishedTable) -> list[dict]:
+    """Chart rows: bar length only for published counts, the label for every row."""
+    label_key = "year" if table.key == "year" else "category"
+    return [
+        {
+            "label": str(row[label_key]),
+            "value": None if is_withheld(row["value"]) else row["value"],
+            "text": format_value(row["value"]),
+        }
+        for row in table.rows
+    ]
+
+
+LABEL, ARIA = alt.Text("text:N"), alt.Description("aria:N")
+"""Channels as objects, not shorthand strings: Altair would rebuild its schema index for each."""
+MAX_TICK_STEPS = 8
+"""A count axis has at most this many steps between its ticks."""
+
+
+def _counts(table: PublishedTable) -> list[int]:
+    return [value for value in table.values() if not is_withheld(value)]
+
+
+def count_ticks(table: PublishedTable) -> list[int]:
+    """Whole-number ticks from 0 to just past the largest published count, a nice step apart.
+
+    Vega's own ticks halve small ranges, and a whole-number format then prints 0 1 1 2 2 3 3.
+    """
+    top = max(_counts(table), default=0)
+    step = next(s for power in itertools.count() for s in (10**power, 2 * 10**power, 5 * 10**power)
+                if top <= MAX_TICK_STEPS * s)
+    return list(range(0, -(-top // step) * step + 1, step))
+
+
+def has_bars(table: PublishedTable) -> bool:
+    """Whether a bar chart of the table would draw any bar: some published count above zero."""
+    return any(count > 0 for count in _counts(table))
+
+
+def bar_svg(table: PublishedTable) -> str:
+    """The bar chart of a table as SVG, or "" when it would be an empty frame (every count
+    withheld or zero, or no row at all): the report says so in words instead."""
+    return to_svg(bar_chart(table)) if has_bars(table) else ""
+
+
+def bar_chart(table: PublishedTable) -> alt.LayerChart:
+    """Horizontal bars by category, or columns by year, each labelled with its published cell."""
+    rows = _bar_rows(table)
+    order = [row["label"] for row in rows]
+    ticks = count_ticks(table)
+    count = dict(field="value", type="quantitative", title="Count",
+                 scale=alt.Scale(domain=[0, ticks[-1]]), axis=alt.Axis(format=",d", values=ticks))
+    base = alt.Chart(alt.Data(values=rows))
+    if table.key == "year":
+        position = {"x": alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+                    "y": alt.Y(**count)}
+        text = base.mark_text(dy=-8).encode(x=position["x"], y=alt.Y(**count), text=LABEL)
+        size = {"width": WIDTH, "height": YEARS_HEIGHT}
+    else:
+        position = {"y": alt.Y("label:N", sort=order, title=None),
+                    "x": alt.X(**count)}
+        text = base.mark_text(align="left", dx=4).encode(
+            y=position["y"], x=alt.X(**count), text=LABEL)
+        size = {"width": WIDTH - 200, "height": alt.Step(24)}
+    bars = base.mark_bar(color=PALETTE).encode(**position, description=ARIA)
+    # Withheld rows have no bar; their mark is drawn at the axis origin.
+    text = text.encode(description=ARIA).transform_calculate(
+        value="datum.value === null ? 0 : datum.value")
+    return alt.layer(bars, text).transform_calculate(
+        aria="datum.label + ': ' + datum.text").properties(**size)
+
+
+def map_bins(rule: SuppressionRule) -> list[tuple[int, str]]:
+    """Colour bins (lower bound, label) that never separate values below the threshold."""
+    t = rule.threshold
+    edges = [t] + [e for e in (10, 25, 50, 100, 250) if e > t]
+    bins = [(lo, f"{lo:,}-{hi - 1:,}") for lo, hi in zip(edges, edges[1:], strict=False)]
+    return bins + [(edges[-1], f"{edges[-1]:,} or more")]
+
+
+def _withheld_labels(rule: SuppressionRule) -> tuple[str, str]:
+    """Legend entries of the two marks: small counts, and counts withheld to protect them."""
+    return f"fewer than {rule.threshold}", f"withheld ({rule.threshold} or more)"
+
+
+def _bin_label(value, rule: SuppressionRule, bins: list[tuple[int, str]]) -> str:
+    """A county's legend entry from its published cell alone."""
+    small, protecting = _withheld_labels(rule)
+    if is_withheld(value):
+        return protecting if is_complementary(value) else small
+    if value == 0:
+        return "none"
+    return [label for lo, label in bins if value >= lo][-1]
+
+
+def _legend(rule: SuppressionRule, bins: list[tuple[int, str]],
+            shown: set[str]) -> tuple[list[str], list[str]]:
+    """Legend entries and their colours: every bin, and "none" and the complementary mark only
+    when they can appear, so a colour never depends on the data."""
+    small, protecting = _withheld_labels(rule)
+    entries = [("none", NO_CASES)] if not rule.suppress_zero else []
+    entries += [(small, MAP_COLOURS[0])]
+    entries += [(label, colour) for (_, label), colour in zip(bins, MAP_COLOURS[1:], strict=False)]
+    entries += [(protecting, PROTECTING)] if protecting in shown else []
+    return [label for label, _ in entries], [colour for _, colour in entries]
+
+
+FRAMES_NOTE = alt.TitleParams(
+    "Island groups far apart are framed separately, all at one scale.", orient="bottom",
+    anchor="start", fontSize=12, fontWeight="normal", color="#555555", offset=10)
+FRAME_TITLE = {"anchor": "start", "fontSize": 12, "fontWeight": "bold", "color": "#1b1b1b",
+               "offset": 4}
+FRAME = alt.ViewBackground(stroke="#8c8c8c", strokeWidth=0.6)
+"""The thin border that tells a framed island group from the open sea."""
+
+
+def county_map(table: PublishedTable, territory: Territory,
+               rule: SuppressionRule) -> alt.TopLevelMixin:
+    """Counties coloured by the bin of their published cell; every withheld county with the
+    same mark looks alike, whatever count lies behind it.
+
+    Islands far apart (see ``geo.map_frames``) are drawn in labelled frames at one scale, so
+    the land fills the figure instead of the sea between.
+    """
+    bins = map_bins(rule)
+    bin_of = {row["fips"]: _bin_label(row["value"], rule, bins) for row in table.rows}
+    features = [
+        {**f, "properties": {**f["properties"], "bin": bin_of[f["id"]]}}
+        for f in geo.territory_features(territory.fips)
+    ]
+    domain, colours = _legend(rule, bins, set(bin_of.values()))
+    colour = alt.Color("properties.bin:O", title="Cases",
+                       scale=alt.Scale(domain=domain, range=colours),
+                       legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
+                                         symbolType="square"))
+    frames = geo.map_frames(features, territory.code)
+    if len(frames) == 1:
+        low, high = MAP_HEIGHTS
+        height = round(min(max(MAP_WIDTH * geo.map_aspect(features, territory.code), low), high))
+        return (_shapes(features, colour).project(**geo.map_projection(territory.code))
+                .properties(width=MAP_WIDTH, height=height))
+    layout = geo.arrange_frames(frames, MAP_WIDTH, MAP_HEIGHTS[1])
+    return alt.vconcat(*(_frame_row(row, layout.scale, colour) for row in layout.rows),
+                       spacing=geo.FRAME_GAP, title=FRAMES_NOTE)
+
+
+def map_svg(table: PublishedTable, territory: Territory, rule: SuppressionRule) -> str:
+    """The county map as SVG, or "" for a table withheld whole: no county has a mark."""
+    return to_svg(county_map(table, territory, rule)) if table.rows else ""
+
+
+def _shapes(features: list[dict] | tuple[dict, ...], colour: alt.Color) -> alt.Chart:
+    # As JSON text, which Vega-Lite parses: Altair would walk every coordinate of an object.
+    data = alt.Data(values=json.dumps({"type": "FeatureCollection", "features": list(features)}),
+                    format=alt.DataFormat(property="features", type="json"))
+    return (alt.Chart(data).mark_geoshape(stroke="#555555", strokeWidth=0.4, clip=False)
+            .encode(color=colour))
+
+
+def _frame_row(frames: tuple[geo.Frame, ...], scale: float, colour: alt.Color) -> alt.HConcatChart:
+    """One row of framed island groups; neighbours of one title share it (the Northern
+    Islands' scattered islands)."""
+    views = []
+    for title, group in itertools.groupby(frames, key=lambda frame: frame.title):
+        shapes = [_framed(frame, scale, colour) for frame in group]
+        titled = alt.TitleParams(title, **FRAME_TITLE)
+        views.append(shapes[0].properties(title=titled) if len(shapes) == 1
+                     else alt.hconcat(*shapes, spacing=geo.FRAME_GAP // 2, title=titled))
+    return alt.hconcat(*views, spacing=geo.FRAME_GAP)
+
+
+def _framed(frame: geo.Frame, scale: float, colour: alt.Color) -> alt.Chart:
+    width, height = frame.size(scale)
+    return (_shapes(frame.features, colour).project(**frame.projection(scale))
+            .properties(width=width, height=height, view=FRAME))
+
+
+NOT_IN_RUN = "not in this run"
+TILE = 40
+"""Side of a tile of the national tile map, in pixels."""
+
+
+def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str) -> alt.LayerChart:
+    """Every territory as a tile roughly where it lies, coloured like the county map by its
+    published cell in ``table`` (rows with a ``code``); tiles not in the table stay blank."""
+    bins = map_bins(rule)
+    value_of = {row["code"]: row["value"] for row in table.rows}
+    rows = [{"code": code, "row": row, "col": col,
+             "bin": _bin_label(value_of[code], rule, bins) if code in value_of else NOT_IN_RUN}
+            for code, (row, col) in geo.TILE_GRID.items()]
+    shown = {row["bin"] for row in rows}
+    domain, colours = _legend(rule, bins, shown)
+    if NOT_IN_RUN in shown:
+        domain, colours = domain + [NOT_IN_RUN], colours + [NO_CASES]
+    dark = [label for label, colour in zip(domain, colours, strict=True) if colour in DARK_COLOURS]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("col:O", axis=None, scale=alt.Scale(paddingInner=0.08)),
+        y=alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0.08)))
+    tiles = base.mark_rect(stroke="#8c8c8c", strokeWidth=0.6).encode(
+        color=alt.Color("bin:N", title=legend_title, scale=alt.Scale(domain=domain, range=colours),
+                        legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
+                                          symbolType="square")))
+    codes = base.mark_text(fontWeight="bold").encode(
+        text=alt.Text("code:N"),
+        color=alt.condition(alt.FieldOneOfPredicate(field="bin", oneOf=dark),
+                            alt.value("#ffffff"), alt.value("#1b1b1b")))
+    width, height = (1 + max(c for _, c in geo.TILE_GRID.values()),
+                     1 + max(r for r, _ in geo.TILE_GRID.values()))
+    return alt.layer(tiles, codes).properties(width=width * TILE, height=height * TILE)
+
+
+def warm_up() -> None:
+    """Draw a first chart: vl-convert's first in a process takes half a second, so processes
+    that will draw charts draw this one while they would otherwise wait."""
+    to_svg(alt.Chart(alt.Data(values=[{"a": 1}])).mark_bar().encode(x=alt.X("a:Q")))
+
+
+def to_svg(chart: alt.TopLevelMixin) -> str:
+    """Render a chart to an SVG string without any network access or random ids.
+
+    The spec is not checked against the Vega-Lite schema here (a fifth of a report's time):
+    the tests check every kind of chart.
+    """
+    return spec_to_svg(chart.to_dict(validate=False))
+
+
+def spec_to_svg(spec: dict) -> str:
+    """A Vega-Lite spec as SVG in the report's theme (a researcher's chart too, see
+    ``notebook.prepare``)."""
+    svg = vl_convert.vegalite_to_svg(spec | {"config": THEME}, vl_version="6.4")
+    return re.sub(r"^<\?xml[^>]*>\s*", "", svg)

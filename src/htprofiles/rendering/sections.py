@@ -1,0 +1,237 @@
+"""HTML fragments of each report section, built from a ``Profile`` (published values only)."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from ..contract.content import Hotline, Link
+from ..contract.suppression import (
+    COMPLEMENTARY,
+    Published,
+    SuppressionRule,
+    format_value,
+    is_complementary,
+    is_withheld,
+)
+from ..publication.headline import headline
+from ..publication.profile import Profile
+from ..publication.tables import PublishedTable
+
+NONE_ON_FILE = '<p class="none">None on file.</p>'
+FOOTNOTE_MARK = "*"
+WITHHELD_WHOLE = "Every count of this table is withheld."
+
+
+def header(profile: Profile) -> str:
+    """Title block: territory, HHS region, data window and headline numbers, and the
+    synthetic-data notice (the template's markdown says what the profile is for)."""
+    t = profile.territory
+    notice = (
+        '<p class="notice" role="note"><strong>Synthetic sample data.</strong> This report was '
+        "built from htprofiles' synthetic sample: its yearly totals follow published figures, "
+        "but its detail is invented. Do not cite it.</p>"
+        if profile.synthetic else ""
+    )
+    return (
+        '<header class="title-block">'
+        '<p class="series">National Human Trafficking Hotline data: state and territory profile'
+        "</p>"
+        f"<h1>{escape(t.name)}: Efforts to Combat Human Trafficking</h1>"
+        f'<p class="region">U.S. Department of Health and Human Services Region {t.hhs_region}</p>'
+        f"{facts(_headline_facts(profile))}{notice}</header>"
+    )
+
+
+def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
+    """The profile year, the data window and the year's published case and signal counts."""
+    counts = headline({name: table.rows for name, table in profile.tables.items()}, profile.year)
+    return [("Profile year", str(profile.year)),
+            ("Data window", f"January {profile.first_year} to December {profile.year}"),
+            *((f"{kind.capitalize()} in {profile.year}", format_value(value))
+              for kind, value in counts.items())]
+
+
+def facts(items: list[tuple[str, str]]) -> str:
+    """Headline numbers as a description list, each value above its label."""
+    return '<dl class="facts">' + "".join(
+        f"<div><dt>{escape(label)}</dt><dd>{escape(value)}</dd></div>" for label, value in items
+    ) + "</dl>"
+
+
+def table(published: PublishedTable, value_header: str = "Count") -> str:
+    """A real table with caption and header cells; withheld cells read as their mark, and
+    cells withheld to protect others point to the footnote saying so. A table with no row
+    is its note under its title."""
+    if not published.rows:
+        return (f'<div class="counts withheld-table"><p class="caption">'
+                f'{escape(published.title)}</p><p class="note">{escape(published.note or "")}'
+                f"</p></div>")
+    first = {"year": "Year", "fips": "County"}.get(published.key, "Category")
+    body = "".join(
+        f'<tr><th scope="row">{escape(_row_label(published, row))}</th>'
+        f'<td class="num">{escape(_cell(row["value"]))}</td></tr>'
+        for row in published.rows
+    )
+    foot = (f'<tfoot><tr><td colspan="2" class="footnote"><span>{FOOTNOTE_MARK} '
+            f"{escape(published.footnote)}</span></td></tr></tfoot>" if published.footnote else "")
+    return (
+        f'<table class="counts by-{published.key}"><caption>{escape(published.title)}</caption>'
+        f'<thead><tr><th scope="col">{first}</th><th scope="col">{value_header}</th></tr></thead>'
+        f"<tbody>{body}</tbody>{foot}</table>"
+    )
+
+
+def _cell(value: Published) -> str:
+    return format_value(value) + (FOOTNOTE_MARK if is_complementary(value) else "")
+
+
+def _row_label(published: PublishedTable, row: dict) -> str:
+    if published.key == "fips":
+        return f"{row['county']} ({row['fips']})"
+    return str(row[published.key])
+
+
+def venues(published: PublishedTable) -> str:
+    """A top-venues table, or the reference profile's sentence when no venue may be shown."""
+    if published.note:
+        return f'<p class="venue-note">{escape(published.note)}</p>'
+    return table(published, "Cases")
+
+
+def figure(svg: str, title: str, description: str, note: str = "", body: str = "") -> str:
+    """An inline SVG chart under its title, with a text alternative of published values and
+    optionally a note and more content (its table) beside it. Without an SVG (nothing to draw)
+    the note says so and the content stands alone: never an empty frame."""
+    note_html = f" {escape(note)}" if note else ""
+    chart = f'<div role="img" aria-label="{escape(description)}">{svg}</div>' if svg else ""
+    return (
+        f'<figure class="chart"><figcaption><strong>{escape(title)}</strong>{note_html}'
+        f'</figcaption><div class="chart-body">{chart}{body}</div></figure>'
+    )
+
+
+def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year: int) -> str:
+    """The county map under its title and note; for a table withheld whole, its note alone."""
+    if not svg:
+        return figure("", published.title, "", published.note or WITHHELD_WHOLE)
+    note = (f"Cases reported in {year} by county, where the location was known. "
+            f"Counties with fewer than {rule.threshold} cases are shaded alike."
+            + (f" {published.footnote}" if published.footnote else ""))
+    return figure(svg, published.title, describe(published), note)
+
+
+def chart_with_table(svg: str, published: PublishedTable, rule: SuppressionRule) -> str:
+    """A bar chart beside its table: the table is the chart's numbers, for every reader.
+
+    With no bar to draw (``svg`` empty) a sentence says why, above the table; a table withheld
+    whole shows its note alone.
+    """
+    if not published.rows:
+        return figure("", published.title, "", published.note or WITHHELD_WHOLE)
+    note = bar_note(published, rule) if svg else no_bars_note(published, rule)
+    return figure(svg, published.title, describe(published), note, table(published))
+
+
+def bar_note(published: PublishedTable, rule: SuppressionRule) -> str:
+    """What a bar chart's withheld rows mean, when it has any."""
+    if not any(is_withheld(v) and not is_complementary(v) for v in published.values()):
+        return ""
+    return f"A count shown as {rule.mark} is fewer than {rule.threshold}; it has no bar."
+
+
+def no_bars_note(published: PublishedTable, rule: SuppressionRule) -> str:
+    """Why a chart of counts draws no bar: each count is withheld or zero."""
+    reasons = {rule.mark: f"fewer than {rule.threshold} (shown as {rule.mark})",
+               COMPLEMENTARY: "withheld to protect other small counts", 0: "zero"}
+    found = [reason for value, reason in reasons.items() if value in published.values()]
+    return f"No bars are drawn: every count is {' or '.join(found) or 'withheld'}."
+
+
+def describe(published: PublishedTable) -> str:
+    """A one-sentence text alternative listing the published cells of a table."""
+    cells = "; ".join(
+        f"{_row_label(published, row)}: {format_value(row['value'])}" for row in published.rows
+    )
+    return f"{published.title}. {cells}."
+
+
+def laws(profile: Profile) -> str:
+    content = profile.content
+    if not content.laws:
+        return NONE_ON_FILE
+    items = "".join(
+        f"<li>{_linked(law.title, law.url)}"
+        f"{' | ' + escape(law.citation) if law.citation else ''}</li>"
+        for law in content.laws
+    )
+    note = f'<p class="note">{_with_links(content.laws_note)}</p>' if content.laws_note else ""
+    return f"<ul>{items}</ul>{note}"
+
+
+def links(items: tuple[Link, ...]) -> str:
+    """A list of named organisations or programmes, or "None on file"."""
+    if not items:
+        return NONE_ON_FILE
+    return "<ul>" + "".join(f"<li>{_linked(i.name, i.url)}</li>" for i in items) + "</ul>"
+
+
+def hotlines(items: tuple[Hotline, ...]) -> str:
+    """Local hotlines from the territory file (the template's markdown adds the national one)."""
+    return "".join(_hotline(h) for h in items) if items else NONE_ON_FILE
+
+
+def _hotline(h: Hotline) -> str:
+    description = f"<p>{escape(h.description)}</p>" if h.description else ""
+    return (f'<div class="hotline"><p><strong>{_linked(h.name, h.url)}</strong> '
+            f'<span class="phone">{escape(h.phone)}</span></p>{description}</div>')
+
+
+def _linked(text: str, url: str) -> str:
+    return f'<a href="{escape(url)}">{escape(text)}</a>' if url else escape(text)
+
+
+_URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)]")
+"""A web address in running text, without the punctuation that ends its sentence."""
+
+
+def _with_links(text: str) -> str:
+    """Text with each web address in it as a link that reads as the address itself (print
+    does not repeat it after the link)."""
+    parts = _URL.split(text)
+    urls = [f'<a class="url" href="{escape(url)}">{escape(url)}</a>' for url in _URL.findall(text)]
+    return "".join(escape(part) + link for part, link in zip(parts, [*urls, ""], strict=True))
+
+
+def _audit_line(audit: dict) -> str:
+    if not audit["withheld"]:
+        return "no withheld cells"
+    return f"{audit['withheld']} withheld cells; {audit['guarantee']}"
+
+
+_FINGERPRINTS = {
+    "territory_file": "Territory file (sha256)",
+    "template": "Template notebook (sha256)",
+    "package": "htprofiles package files (sha256)",
+    "git_commit": "Project git commit",
+}
+
+
+def about(profile: Profile) -> str:
+    """Parameters, code hashes and package versions: enough to rebuild the report from the
+    same data and check it."""
+    prov = profile.provenance
+    rows = [("Territory", f"{profile.territory.name} ({profile.territory.code})"),
+            ("Year", str(profile.year)),
+            ("Data window", f"{profile.first_year}-{profile.year}"),
+            ("Suppression", f"counts below {profile.rule.threshold} withheld"
+             + (", zeros withheld" if profile.rule.suppress_zero else ""))]
+    rows += [(f"Parameter {k}", str(v)) for k, v in prov.get("parameters", {}).items()]
+    rows += [(label, prov[key]) for key, label in _FINGERPRINTS.items() if prov.get(key)]
+    rows += [(f"Version of {k}", v) for k, v in prov.get("versions", {}).items()]
+    if "audit" in prov:
+        rows.append(("Disclosure audit", _audit_line(prov["audit"])))
+    body = "".join(f'<tr><th scope="row">{escape(k)}</th><td><code>{escape(v)}</code></td></tr>'
+                   for k, v in rows)
+    return ('<table class="about"><caption>How this report was built</caption>'
+            f"<tbody>{body}</tbody></table>")

@@ -1,0 +1,85 @@
+"""Warm kernels through papermill's engine registry: same reports as fresh kernels, faster."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_core.utils import run_sync
+
+from htprofiles.build import kernels
+from htprofiles.build.execute import build_report
+from htprofiles.build.kernels import ENGINE, WarmKernel, thread_kernel
+from htprofiles.errors import KernelFailure
+from htprofiles.install import template_notebook
+
+PARAMETERS = {"territory": "VI", "year": 2016}
+
+
+def _build(workdir: Path, engine: str | None):
+    workdir.mkdir()
+    template = nbformat.read(template_notebook(), as_version=4)
+    return build_report(template, PARAMETERS, workdir, engine)
+
+
+def test_warm_and_fresh_kernels_give_byte_identical_reports(tmp_path):
+    """The warm kernel is reused (a first report has run in it, leaving names and a count
+    behind) and still gives what papermill's own engine gives in a new kernel."""
+    warm_first = _build(tmp_path / "warm1", ENGINE)
+    kernel = thread_kernel()
+    manager = kernel.manager
+    warm_second = _build(tmp_path / "warm2", ENGINE)
+    assert kernel.manager is manager, "the second report reused the warm kernel"
+    fresh = _build(tmp_path / "fresh", None)
+    for artifacts in (warm_second, fresh):
+        assert artifacts.html == warm_first.html
+        assert artifacts.json == warm_first.json
+        assert artifacts.notebook == warm_first.notebook
+
+
+def test_papermill_runs_the_template_with_the_htprofiles_engine(tmp_path):
+    """The engine is registered with papermill: its own command line can use it."""
+    executed = tmp_path / "VI.ipynb"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "papermill"), "--engine", ENGINE,
+         str(template_notebook()), str(executed), "-p", "territory", "VI", "-p", "year", "2016",
+         "--cwd", str(tmp_path), "--no-progress-bar"],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    notebook = nbformat.read(executed, as_version=4)
+    [report] = [o["data"]["application/vnd.htprofiles.report+json"] for c in notebook.cells
+                for o in c.get("outputs", [])
+                if "application/vnd.htprofiles.report+json" in o.get("data", {})]
+    assert (report["territory"], report["year"]) == ("VI", 2016)
+    json.dumps(report)
+
+
+def test_a_dead_warm_kernel_is_replaced(tmp_path):
+    kernel = WarmKernel()
+    try:
+        kernel.ensure_started()
+        first = kernel.manager
+        kernel.kill()
+        deadline = time.monotonic() + 30
+        while run_sync(first.is_alive)() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        kernel.reset(str(tmp_path))
+        assert kernel.manager is not first
+        assert run_sync(kernel.manager.is_alive)()
+    finally:
+        kernel.shutdown()
+
+
+def test_a_kernel_whose_set_up_fails_says_why(monkeypatch):
+    monkeypatch.setattr(kernels, "_WARM_UP", "import no_such_module_anywhere")
+    kernel = WarmKernel()
+    try:
+        with pytest.raises(KernelFailure, match="ModuleNotFoundError"):
+            kernel.ensure_started()
+    finally:
+        kernel.shutdown()
