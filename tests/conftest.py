@@ -9,21 +9,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from htprofiles.contract.data import SCHEMA
+
 TEMPLATE = Path(__file__).parents[1] / "notebooks" / "profile.ipynb"
 CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
-COLUMNS = {
-    "signals": ["signal_id", "received_date", "territory", "method", "call_type"],
-    "cases": ["case_id", "reported_date", "territory", "county_fips", "trafficking_type",
-              "sex_venue", "labor_venue"],
-    "victims": ["victim_id", "case_id", "citizenship", "gender", "age_group"],
-}
 
 
 def write_csvs(directory: Path, tables: dict[str, list[dict]]) -> Path:
     """Write each table as CSV with the contract's columns ("" for missing values)."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name, columns in COLUMNS.items():
+    for name, columns in SCHEMA.items():
         with open(directory / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns)
             writer.writeheader()

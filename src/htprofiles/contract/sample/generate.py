@@ -16,27 +16,12 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ...errors import UsageError
-from ..data import mark_synthetic
+from ..data import FORMATS, SCHEMA, mark_synthetic
 from ..geo import county_names
 from ..territories import TERRITORIES
 
 YEARS = tuple(range(2012, 2017))
 
-COLUMNS = {
-    "signals": ("signal_id", "received_date", "territory", "method", "call_type"),
-    "cases": (
-        "case_id",
-        "reported_date",
-        "territory",
-        "county_fips",
-        "trafficking_type",
-        "sex_venue",
-        "labor_venue",
-    ),
-    "victims": ("victim_id", "case_id", "citizenship", "gender", "age_group"),
-}
-
-FORMATS = ("csv", "parquet")
 
 # Non-phone signals per phone call: email and webform from the national counts since 2007
 # (128,686 calls, 8,852 emails, 8,226 webforms); text and chat were small channels.
@@ -257,7 +242,7 @@ def _ids(prefix: str, n: int, width: int) -> pd.Series:
 
 def _frame(kind: str, columns: pd.DataFrame | dict[str, ArrayLike]) -> pd.DataFrame:
     """A contract table of string columns in contract order."""
-    return pd.DataFrame({name: pd.array(columns[name], dtype="str") for name in COLUMNS[kind]})
+    return pd.DataFrame({name: pd.array(columns[name], dtype="str") for name in SCHEMA[kind]})
 
 
 def _signals(counts: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
