@@ -236,17 +236,11 @@ def _rows_of(frame: pd.DataFrame, code: str) -> np.ndarray:
     return frame["territory"].eq(code).to_numpy(dtype=bool)
 
 
-def fingerprint(dataset: Dataset) -> str:
-    """A content hash of a data set's rows (the same whether read from CSV or Parquet).
-
-    Used as a report's data-slice key: a change to one territory's rows rebuilds only it.
-    """
-    return _digest(dataset, {name: _row_hashes(getattr(dataset, name)) for name in TABLES})
-
-
 def slice_fingerprints(dataset: Dataset, territories: Iterable[str]) -> dict[str, str]:
-    """``fingerprint(slice_dataset(dataset, code))`` for each territory, hashing every row once
-    rather than once per slice (a row's hash does not depend on the rows around it)."""
+    """A content hash of each territory's rows (the same whether read from CSV or Parquet):
+    a report's data key, so a change to one territory's rows rebuilds only its reports.
+
+    Every row is hashed once, and each slice's digest gathers its rows' hashes."""
     hashes = {name: _row_hashes(getattr(dataset, name)) for name in TABLES}
     rows = {name: getattr(dataset, name).groupby("territory", sort=False).indices
             for name in TABLES}
