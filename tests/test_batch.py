@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from htprofiles.build import execute, executors
+from htprofiles.batch import execute, executors
 from htprofiles.cli import main
 
 PROJECT = Path(__file__).parents[1]

@@ -12,9 +12,9 @@ import nbformat
 import pytest
 from jupyter_core.utils import run_sync
 
-from htprofiles.build import kernels
-from htprofiles.build.execute import build_report
-from htprofiles.build.kernels import ENGINE, WarmKernel, thread_kernel
+from htprofiles.batch import kernels
+from htprofiles.batch.execute import build_report
+from htprofiles.batch.kernels import ENGINE, WarmKernel, thread_kernel
 from htprofiles.errors import KernelFailure
 from htprofiles.install import template_notebook
 

@@ -15,7 +15,7 @@ import papermill
 import pytest
 
 from htprofiles import install, report
-from htprofiles.build.plan import parse_overrides
+from htprofiles.batch.plan import parse_overrides
 from htprofiles.contract.data import load_dataset, slice_dataset, write_dataset
 from htprofiles.contract.parameters import ReportParameters, parameter_rows, validate_parameters
 from htprofiles.contract.sample import embedded_sample_dir

@@ -15,8 +15,8 @@ import pytest
 from conftest import BROWSER_REPORTS
 from pypdf import PdfReader
 
-from htprofiles.build import execute
-from htprofiles.build.execute import Artifacts
+from htprofiles.batch import execute
+from htprofiles.batch.execute import Artifacts
 from htprofiles.cli import main
 from htprofiles.contract.suppression import format_value
 from htprofiles.rendering import pdf

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .build import batch, plan, store
+from .batch import plan, store
+from .batch.build import BatchResult, run_build
 from .contract.parameters import parameter_rows
 from .contract.sample import embedded_sample_dir
 from .contract.territories import TERRITORIES
@@ -42,7 +43,7 @@ def cmd_build(args) -> int:
         scheduler=args.scheduler, timeout=args.timeout, pdf=args.pdf,
     )
     with _ProgressBar() as progress:
-        result = batch.run_build(request, progress)
+        result = run_build(request, progress)
     _summarise(result, request.out)
     if result.interrupted:
         return 130
@@ -74,7 +75,7 @@ class _ProgressBar:
             self.bar.close()
 
 
-def _summarise(result: batch.BatchResult, out: Path) -> None:
+def _summarise(result: BatchResult, out: Path) -> None:
     print(f"{len(result.written)} written, {len(result.unchanged)} unchanged, "
           f"{len(result.failed)} failed, into {out}/ (see {out / 'index.html'})")
     for name, outcome in sorted(result.failed.items()):
@@ -97,7 +98,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from .build.verify import verify_reports
+    from .batch.verify import verify_reports
 
     checks = verify_reports(Path(args.out), _data_dir(args), _params_dir(args))
     for check in checks:

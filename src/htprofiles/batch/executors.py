@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 from ..errors import UsageError
 
-WORKER_PRELOAD = ["htprofiles.build.tasks", "htprofiles.build.execute"]
+WORKER_PRELOAD = ["htprofiles.batch.tasks", "htprofiles.batch.execute"]
 """What a worker needs (papermill, nbconvert, the engine), imported once by the fork server."""
 
 
