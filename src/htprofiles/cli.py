@@ -35,6 +35,7 @@ def _params_dir(args) -> Path:
 
 
 def cmd_build(args) -> int:
+    """``htprofiles build``: build the matrix asked for, with one progress bar."""
     request = plan.BuildRequest(
         data_dir=_data_dir(args), params_dir=_params_dir(args), out=Path(args.out),
         territories=tuple(args.territory or ()), years=tuple(args.year or ()),
@@ -88,6 +89,7 @@ def _summarise(result: BatchResult, out: Path) -> None:
 
 
 def cmd_validate(args) -> int:
+    """``htprofiles validate``: check the data and every territory file."""
     from .contract.data import load_dataset
 
     dataset = load_dataset(_data_dir(args))
@@ -98,6 +100,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    """``htprofiles verify OUT``: report by report, current, stale or altered."""
     from .batch.verify import verify_reports
 
     checks = verify_reports(Path(args.out), _data_dir(args), _params_dir(args))
@@ -114,6 +117,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_territories(args) -> int:
+    """``htprofiles territories``: the codes, FIPS codes, regions and names."""
     print(f"{'code':<5} {'fips':<5} {'region':<7} name")
     for t in TERRITORIES.values():
         print(f"{t.code:<5} {t.fips:<5} {t.hhs_region:<7} {t.name}")
@@ -121,6 +125,7 @@ def cmd_territories(args) -> int:
 
 
 def cmd_params(args) -> int:
+    """``htprofiles params``: each report parameter, its type, default and help."""
     rows = [("name", "type", "default", "allowed", "help"), *parameter_rows()]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for *columns, help_text in rows:
@@ -130,6 +135,7 @@ def cmd_params(args) -> int:
 
 
 def cmd_sample_data(args) -> int:
+    """``htprofiles sample-data DIR``: write the synthetic sample, at any scale."""
     from .contract.sample.generate import write_sample
 
     write_sample(Path(args.directory), scale=args.scale, seed=args.seed)
@@ -145,6 +151,7 @@ def _positive(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line: one subcommand per task."""
     top = argparse.ArgumentParser(prog="htprofiles", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
     data_opts = argparse.ArgumentParser(add_help=False)
@@ -192,6 +199,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; our errors print as one line and exit with their code."""
     args = parser().parse_args(argv)
     try:
         return args.run(args)

@@ -116,6 +116,7 @@ def _show(fragment: str) -> None:
 
 
 def show_header(profile: Profile) -> None:
+    """The title block: territory, region, data window and headline counts."""
     _show(sections.header(profile))
 
 
@@ -132,17 +133,20 @@ def show_chart(profile: Profile, name: str) -> None:
 
 
 def show_map(profile: Profile) -> None:
+    """The county map of the year's cases, with its note."""
     published = profile.tables["cases_by_county"]
     svg = charts.map_svg(published, profile.territory, profile.rule)
     _show(sections.map_figure(svg, published, profile.rule, profile.year))
 
 
 def show_venues(profile: Profile) -> None:
+    """The top sex and labor trafficking venues, or why none may be shown."""
     _show(sections.venues(profile.tables["sex_trafficking_venues"])
           + sections.venues(profile.tables["labor_trafficking_venues"]))
 
 
 def show_laws(profile: Profile) -> None:
+    """The territory file's laws, or "None on file"."""
     _show(sections.laws(profile))
 
 
@@ -157,6 +161,7 @@ def show_hotlines(profile: Profile) -> None:
 
 
 def show_about(profile: Profile) -> None:
+    """How the report was built: parameters, code hashes, versions, the audit."""
     _show(sections.about(profile))
 
 

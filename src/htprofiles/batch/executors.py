@@ -109,6 +109,7 @@ EXECUTORS: dict[str, Callable[..., contextmanager]] = {
 
 
 def get_executor(name: str) -> Callable:
+    """The executor context manager registered under ``name``."""
     try:
         return EXECUTORS[name]
     except KeyError:

@@ -52,6 +52,7 @@ class BatchInputs:
     synthetic = property(lambda self: self._facts["synthetic"])
 
     def slice(self, territory: str):
+        """One territory's rows, for its report tasks (the data are read on first use)."""
         from ..contract.data import slice_dataset
 
         return slice_dataset(self._dataset, territory)

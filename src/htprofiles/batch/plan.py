@@ -64,6 +64,7 @@ class ReportJob:
 
     @property
     def name(self) -> str:
+        """``YEAR/CODE``: how the build, its log and its state name the report."""
         return f"{self.year}/{self.territory}"
 
 
@@ -111,6 +112,7 @@ class BuildRequest:
 
 
 def load_batch_config(params_dir: Path) -> BatchConfig:
+    """Read and validate ``params/batch.yaml``, naming the file and line of any problem."""
     path = Path(params_dir) / BATCH_FILE
     try:
         text = path.read_text(encoding="utf-8")

@@ -61,10 +61,12 @@ def report_inputs(parameters: dict, template: str, package: str, data_slice: str
 
 
 def report_key(inputs: dict[str, str]) -> str:
+    """One key for all of a report's inputs: equal keys mean the report is current."""
     return sha256(canonical(inputs))
 
 
 def report_paths(out: Path, year: int, territory: str) -> dict[str, Path]:
+    """Where a report's files go: ``OUT/YEAR/CODE.html|json|ipynb|pdf``."""
     base = out / str(year) / territory
     return {kind: base.with_suffix(suffix) for kind, suffix in SUFFIXES.items()}
 
@@ -101,4 +103,5 @@ def public_manifest(state: dict) -> dict:
 
 
 def json_bytes(value: dict) -> bytes:
+    """Stable, readable JSON bytes for the state and the manifest."""
     return (json.dumps(value, indent=1, sort_keys=True) + "\n").encode()

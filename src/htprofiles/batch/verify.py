@@ -19,12 +19,14 @@ from .inputs import BatchInputs
 
 @dataclass(frozen=True)
 class Check:
+    """What ``verify`` found for one report: the inputs that changed and the files altered."""
     name: str
     stale: tuple[str, ...] = ()
     altered: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
+        """Current and untouched."""
         return not self.stale and not self.altered
 
     def __str__(self) -> str:

@@ -27,17 +27,20 @@ Url = Annotated[str, StringConstraints(pattern=r"^(https?://\S+)?$")]
 
 
 class Law(_Strict):
+    """A state law on trafficking, with its citation and link."""
     title: str
     citation: str = ""
     url: Url = ""
 
 
 class Link(_Strict):
+    """A named collaboration or funding opportunity, with its web address if any."""
     name: str
     url: Url = ""
 
 
 class Hotline(_Strict):
+    """A local hotline: its name, number and what it is for."""
     name: str
     phone: str
     description: str = ""
@@ -71,6 +74,7 @@ class TerritoryContent(_Strict):
 
 
 def territory_file(params_dir: Path, code: str) -> Path:
+    """The territory file of ``code``: ``PARAMS/territories/CODE.yaml``."""
     return Path(params_dir) / "territories" / f"{code}.yaml"
 
 

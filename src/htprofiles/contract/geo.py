@@ -17,7 +17,8 @@ _DECIMALS = 4  # about 10 m: far finer than the atlas quantization, keeps the SV
 
 @cache
 def _atlas() -> dict:
-    return json.loads(resources.files("htprofiles.atlas").joinpath("counties-10m.json").read_text())
+    atlas = resources.files("htprofiles.contract.atlas").joinpath("counties-10m.json")
+    return json.loads(atlas.read_text())
 
 
 @cache

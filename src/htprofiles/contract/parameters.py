@@ -143,10 +143,12 @@ class ReportParameters(BaseModel):
 
     @property
     def data_path(self) -> Path:
+        """The data folder to read: the given one, or the embedded sample."""
         return Path(self.data_dir) if self.data_dir else embedded_sample_dir()
 
     @property
     def params_path(self) -> Path:
+        """The params folder to read: the given one, or the project's."""
         return Path(self.params_dir) if self.params_dir else default_params_dir()
 
 

@@ -54,6 +54,7 @@ class SuppressionRule:
         return self.least_withheld <= count < self.threshold
 
     def to_json(self) -> dict:
+        """The rule as the report JSON records it."""
         return {"threshold": self.threshold, "suppress_zero": self.suppress_zero}
 
 

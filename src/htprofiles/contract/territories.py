@@ -9,6 +9,8 @@ from ..errors import UsageError
 
 @dataclass(frozen=True)
 class Territory:
+    """A state, DC or territory: USPS code, FIPS code, name and HHS region."""
+
     code: str
     name: str
     fips: str

@@ -57,6 +57,7 @@ class Line:
     complements: tuple[Cell, ...] = ()
 
     def relation(self) -> Relation:
+        """The line as a relation the audit bounds withheld counts under."""
         terms = [(cell, 1) for cell in self.parts] + [(cell, -1) for cell in self.total]
         return Relation(tuple(terms), 0 if self.exact else None, 0)
 

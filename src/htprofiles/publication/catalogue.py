@@ -59,6 +59,7 @@ class TableSpec:
 
     @property
     def key(self) -> str:
+        """What names a row of the table: ``year``, ``fips`` or ``category``."""
         return {"year": "year", "county_fips": "fips"}.get(self.column, "category")
 
     @property

@@ -78,10 +78,12 @@ class YearModel:
 
     @property
     def cells(self) -> tuple[Cell, ...]:
+        """Every count cell of the year's tables."""
         return tuple(cell for table in self.tables for cell in table.cells)
 
     @property
     def lines(self) -> tuple[Line, ...]:
+        """The year's lines (parts that add up to a total), which every reader knows."""
         return tuple(table.line for table in self.tables if table.line)
 
 

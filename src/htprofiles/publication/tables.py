@@ -32,6 +32,7 @@ class PublishedTable:
     footnote: str | None = field(default=None)
 
     def values(self) -> list[Published]:
+        """The published cells, in row order."""
         return [row["value"] for row in self.rows]
 
 
@@ -44,6 +45,7 @@ class Publication:
     years: dict[int, YearPublication]
 
     def mark(self, cell: CellId) -> Mark:
+        """How ``cell`` is published: a count, a mark, or None if not shown."""
         return self.years[cell[1]].marks[cell]
 
 

@@ -157,6 +157,7 @@ def describe(published: PublishedTable) -> str:
 
 
 def laws(profile: Profile) -> str:
+    """The territory file's laws with their citations, and its note, or "None on file"."""
     content = profile.content
     if not content.laws:
         return NONE_ON_FILE
