@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,16 @@ def test_hotlines_link_their_site_where_the_file_gives_one():
                               Hotline(name="Other line", phone="556")))
     assert '<a href="https://a.example/">Crisis line</a>' in html
     assert "<strong>Other line</strong>" in html
+
+
+def test_values_are_escaped_as_html_escape_does_quotes_included():
+    """Not as markupsafe does (``&#39;``, ``&#34;``): the golden digests fix these bytes."""
+    name, url = """Tom & Jerry's <"best"> line""", "https://a.example/?q='x'&r=\"y\""
+    html = sections.hotlines((Hotline(name=name, phone=name, url=url),))
+    assert html == (f'<div class="hotline"><p><strong><a href="{escape(url)}">{escape(name)}</a>'
+                    f'</strong> <span class="phone">{escape(name)}</span></p></div>')
+    assert sections.links((Link(name=name),)) == (
+        "<ul><li>Tom &amp; Jerry&#x27;s &lt;&quot;best&quot;&gt; line</li></ul>")
 
 
 def test_the_template_links_the_national_hotline_its_own_site():

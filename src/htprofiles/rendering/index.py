@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from importlib import resources
 
-import jinja2
-
 from ..contract.suppression import (
     COMPLEMENTARY,
     SuppressionRule,
@@ -22,15 +20,10 @@ from ..contract.territories import TERRITORIES
 from ..publication.headline import HEADLINE_KINDS
 from ..publication.tables import PublishedTable
 from . import charts, sections
+from .templating import environment
 
 STATUS_TEXT = {"failed": "failed", "stale": "last build failed; previous report kept"}
 """What the table says of a report that is not simply current."""
-
-
-def _template() -> jinja2.Template:
-    folder = resources.files("htprofiles") / "templates"
-    env = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
-    return env.from_string((folder / "index.html.j2").read_text(encoding="utf-8"))
 
 
 def overview_table(records: list[dict], year: int) -> PublishedTable:
@@ -93,7 +86,7 @@ def render_index(records: list[dict], suppression: dict, synthetic: bool) -> str
     latest = years[-1]
     rows = sorted((_row(r) for r in records), key=lambda row: (-row["year"], row["name"]))
     css = (resources.files("htprofiles") / "templates" / "report" / "report.css").read_text()
-    return _template().render(
+    return environment().get_template("index.html.j2").render(
         css=css, rows=rows, years=years[::-1], latest=latest, synthetic=synthetic,
         regions=sorted({row["region"] for row in rows}, key=_roman),
         facts=sections.facts(headline_facts(records, latest)), rule=rule,

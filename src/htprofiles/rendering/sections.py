@@ -1,9 +1,15 @@
-"""HTML fragments of each report section, built from a ``Profile`` (published values only)."""
+"""HTML fragments of each report section, built from a ``Profile`` (published values only).
+
+This module decides what each fragment says; the macros of ``templates/sections.html.j2`` hold
+its markup and escape every value.
+"""
 
 from __future__ import annotations
 
 import re
-from html import escape
+from functools import cache
+
+from markupsafe import Markup
 
 from ..contract.content import Hotline, Link
 from ..contract.suppression import (
@@ -17,30 +23,29 @@ from ..contract.suppression import (
 from ..publication.headline import headline
 from ..publication.profile import Profile
 from ..publication.tables import PublishedTable
+from .templating import environment
 
-NONE_ON_FILE = '<p class="none">None on file.</p>'
 FOOTNOTE_MARK = "*"
 WITHHELD_WHOLE = "Every count of this table is withheld."
+
+
+@cache
+def _macros():
+    """The macros of ``templates/sections.html.j2``, one per fragment."""
+    return environment().get_template("sections.html.j2").module
+
+
+def _render(macro: str, *args) -> str:
+    """A fragment from its macro, as plain ``str``: adding text to a ``Markup`` would escape
+    the text, and callers add markup of their own."""
+    return str(getattr(_macros(), macro)(*args))
 
 
 def header(profile: Profile) -> str:
     """Title block: territory, HHS region, data window and headline numbers, and the
     synthetic-data notice (the template's markdown says what the profile is for)."""
     t = profile.territory
-    notice = (
-        '<p class="notice" role="note"><strong>Synthetic sample data.</strong> This report was '
-        "built from htprofiles' synthetic sample: its yearly totals follow published figures, "
-        "but its detail is invented. Do not cite it.</p>"
-        if profile.synthetic else ""
-    )
-    return (
-        '<header class="title-block">'
-        '<p class="series">National Human Trafficking Hotline data: state and territory profile'
-        "</p>"
-        f"<h1>{escape(t.name)}: Efforts to Combat Human Trafficking</h1>"
-        f'<p class="region">U.S. Department of Health and Human Services Region {t.hhs_region}</p>'
-        f"{facts(_headline_facts(profile))}{notice}</header>"
-    )
+    return _render("header", t.name, t.hhs_region, _headline_facts(profile), profile.synthetic)
 
 
 def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
@@ -54,9 +59,7 @@ def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
 
 def facts(items: list[tuple[str, str]]) -> str:
     """Headline numbers as a description list, each value above its label."""
-    return '<dl class="facts">' + "".join(
-        f"<div><dt>{escape(label)}</dt><dd>{escape(value)}</dd></div>" for label, value in items
-    ) + "</dl>"
+    return _render("facts", items)
 
 
 def table(published: PublishedTable, value_header: str = "Count") -> str:
@@ -64,22 +67,11 @@ def table(published: PublishedTable, value_header: str = "Count") -> str:
     cells withheld to protect others point to the footnote saying so. A table with no row
     is its note under its title."""
     if not published.rows:
-        return (f'<div class="counts withheld-table"><p class="caption">'
-                f'{escape(published.title)}</p><p class="note">{escape(published.note or "")}'
-                f"</p></div>")
+        return _render("withheld_table", published.title, published.note or "")
     first = {"year": "Year", "fips": "County"}.get(published.key, "Category")
-    body = "".join(
-        f'<tr><th scope="row">{escape(_row_label(published, row))}</th>'
-        f'<td class="num">{escape(_cell(row["value"]))}</td></tr>'
-        for row in published.rows
-    )
-    foot = (f'<tfoot><tr><td colspan="2" class="footnote"><span>{FOOTNOTE_MARK} '
-            f"{escape(published.footnote)}</span></td></tr></tfoot>" if published.footnote else "")
-    return (
-        f'<table class="counts by-{published.key}"><caption>{escape(published.title)}</caption>'
-        f'<thead><tr><th scope="col">{first}</th><th scope="col">{value_header}</th></tr></thead>'
-        f"<tbody>{body}</tbody>{foot}</table>"
-    )
+    rows = [(_row_label(published, row), _cell(row["value"])) for row in published.rows]
+    return _render("table", published.key, published.title, first, value_header, rows,
+                   FOOTNOTE_MARK, published.footnote)
 
 
 def _cell(value: Published) -> str:
@@ -95,20 +87,16 @@ def _row_label(published: PublishedTable, row: dict) -> str:
 def venues(published: PublishedTable) -> str:
     """A top-venues table, or the reference profile's sentence when no venue may be shown."""
     if published.note:
-        return f'<p class="venue-note">{escape(published.note)}</p>'
+        return _render("venue_note", published.note)
     return table(published, "Cases")
 
 
 def figure(svg: str, title: str, description: str, note: str = "", body: str = "") -> str:
     """An inline SVG chart under its title, with a text alternative of published values and
     optionally a note and more content (its table) beside it. Without an SVG (nothing to draw)
-    the note says so and the content stands alone: never an empty frame."""
-    note_html = f" {escape(note)}" if note else ""
-    chart = f'<div role="img" aria-label="{escape(description)}">{svg}</div>' if svg else ""
-    return (
-        f'<figure class="chart"><figcaption><strong>{escape(title)}</strong>{note_html}'
-        f'</figcaption><div class="chart-body">{chart}{body}</div></figure>'
-    )
+    the note says so and the content stands alone: never an empty frame. ``svg`` and ``body``
+    are markup, inserted as they are."""
+    return _render("figure", svg, title, description, note, body)
 
 
 def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year: int) -> str:
@@ -160,48 +148,29 @@ def laws(profile: Profile) -> str:
     """The territory file's laws with their citations, and its note, or "None on file"."""
     content = profile.content
     if not content.laws:
-        return NONE_ON_FILE
-    items = "".join(
-        f"<li>{_linked(law.title, law.url)}"
-        f"{' | ' + escape(law.citation) if law.citation else ''}</li>"
-        for law in content.laws
-    )
-    note = f'<p class="note">{_with_links(content.laws_note)}</p>' if content.laws_note else ""
-    return f"<ul>{items}</ul>{note}"
+        return _render("none_on_file")
+    return _render("laws", content.laws, _with_links(content.laws_note))
 
 
 def links(items: tuple[Link, ...]) -> str:
     """A list of named organisations or programmes, or "None on file"."""
-    if not items:
-        return NONE_ON_FILE
-    return "<ul>" + "".join(f"<li>{_linked(i.name, i.url)}</li>" for i in items) + "</ul>"
+    return _render("links", items) if items else _render("none_on_file")
 
 
 def hotlines(items: tuple[Hotline, ...]) -> str:
     """Local hotlines from the territory file (the template's markdown adds the national one)."""
-    return "".join(_hotline(h) for h in items) if items else NONE_ON_FILE
-
-
-def _hotline(h: Hotline) -> str:
-    description = f"<p>{escape(h.description)}</p>" if h.description else ""
-    return (f'<div class="hotline"><p><strong>{_linked(h.name, h.url)}</strong> '
-            f'<span class="phone">{escape(h.phone)}</span></p>{description}</div>')
-
-
-def _linked(text: str, url: str) -> str:
-    return f'<a href="{escape(url)}">{escape(text)}</a>' if url else escape(text)
+    return _render("hotlines", items) if items else _render("none_on_file")
 
 
 _URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)]")
 """A web address in running text, without the punctuation that ends its sentence."""
 
 
-def _with_links(text: str) -> str:
+def _with_links(text: str) -> Markup:
     """Text with each web address in it as a link that reads as the address itself (print
-    does not repeat it after the link)."""
-    parts = _URL.split(text)
-    urls = [f'<a class="url" href="{escape(url)}">{escape(url)}</a>' for url in _URL.findall(text)]
-    return "".join(escape(part) + link for part, link in zip(parts, [*urls, ""], strict=True))
+    does not repeat it after the link); Markup, for the laws macro to insert as is."""
+    parts = zip(_URL.split(text), [*_URL.findall(text), ""], strict=True)
+    return _macros().with_links(list(parts))
 
 
 def _audit_line(audit: dict) -> str:
@@ -232,7 +201,4 @@ def about(profile: Profile) -> str:
     rows += [(f"Version of {k}", v) for k, v in prov.get("versions", {}).items()]
     if "audit" in prov:
         rows.append(("Disclosure audit", _audit_line(prov["audit"])))
-    body = "".join(f'<tr><th scope="row">{escape(k)}</th><td><code>{escape(v)}</code></td></tr>'
-                   for k, v in rows)
-    return ('<table class="about"><caption>How this report was built</caption>'
-            f"<tbody>{body}</tbody></table>")
+    return _render("about", rows)
