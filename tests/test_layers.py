@@ -62,7 +62,7 @@ def test_modules_import_only_their_own_layer_and_those_below(path):
 
 def test_every_layer_is_a_folder_or_module_of_the_package():
     assert {p.stem for p in PACKAGE.iterdir() if p.suffix == ".py" or p.is_dir()} - {
-        "__init__", "__pycache__", "templates"} == set(LAYERS)
+        "__init__", "__pycache__"} == set(LAYERS)
 
 
 def test_the_code_passes_its_linter():

@@ -6,13 +6,13 @@ The HTML holds markdown and published outputs only, in the project's offline tem
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 import nbformat
 from nbconvert import HTMLExporter, TemplateExporter
 
 from ..errors import ReportError
 from ..publication.profile import REPORT_MIME
+from .templating import TEMPLATES
 
 
 class ReportExporter(HTMLExporter):
@@ -27,9 +27,8 @@ class ReportExporter(HTMLExporter):
 
 @cache
 def _exporter() -> ReportExporter:
-    templates = resources.files("htprofiles") / "templates"
     return ReportExporter(
-        extra_template_basedirs=[str(templates)], template_name="report",
+        extra_template_basedirs=[str(TEMPLATES)], template_name="report",
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
         exclude_anchor_links=True,
     )

@@ -7,8 +7,6 @@ reads without JavaScript; a small inline script, which fetches nothing, adds fil
 
 from __future__ import annotations
 
-from importlib import resources
-
 from ..contract.suppression import (
     COMPLEMENTARY,
     SuppressionRule,
@@ -20,7 +18,7 @@ from ..contract.territories import TERRITORIES
 from ..publication.headline import HEADLINE_KINDS
 from ..publication.tables import PublishedTable
 from . import charts, sections
-from .templating import environment
+from .templating import TEMPLATES, environment
 
 STATUS_TEXT = {"failed": "failed", "stale": "last build failed; previous report kept"}
 """What the table says of a report that is not simply current."""
@@ -85,7 +83,7 @@ def render_index(records: list[dict], suppression: dict, synthetic: bool) -> str
     years = sorted({r["year"] for r in records})
     latest = years[-1]
     rows = sorted((_row(r) for r in records), key=lambda row: (-row["year"], row["name"]))
-    css = (resources.files("htprofiles") / "templates" / "report" / "report.css").read_text()
+    css = (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
     return environment().get_template("index.html.j2").render(
         css=css, rows=rows, years=years[::-1], latest=latest, synthetic=synthetic,
         regions=sorted({row["region"] for row in rows}, key=_roman),

@@ -12,10 +12,13 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
+TEMPLATES = resources.files("htprofiles.rendering") / "templates"
+"""The HTML templates: the index, the report sections, and nbconvert's report template."""
+
 
 def _source(name: str) -> str:
     """A template of the installed package, wherever it is installed."""
-    return (resources.files("htprofiles") / "templates" / name).read_text(encoding="utf-8")
+    return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
 def _escape(value: object) -> object:
