@@ -61,8 +61,9 @@ def test_modules_import_only_their_own_layer_and_those_below(path):
 
 
 def test_every_layer_is_a_folder_or_module_of_the_package():
-    assert {p.stem for p in PACKAGE.iterdir() if p.suffix == ".py" or p.is_dir()} - {
-        "__init__", "__pycache__"} == set(LAYERS)
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
+    assert packages | modules == set(LAYERS)
 
 
 def test_the_code_passes_its_linter():
