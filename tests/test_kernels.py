@@ -83,3 +83,30 @@ def test_a_kernel_whose_set_up_fails_says_why(monkeypatch):
             kernel.ensure_started()
     finally:
         kernel.shutdown()
+
+
+FORKED_KERNEL = """
+import os, sys
+from jupyter_client.utils import run_sync
+from htprofiles.batch.forking import _ForkedProcess
+from htprofiles.batch.kernels import WarmKernel
+kernel = WarmKernel()
+kernel.reset(sys.argv[1])
+manager = kernel.manager
+pid = manager.provisioner.pid
+reply = run_sync(kernel.client.execute_interactive)(
+    "import os; assert os.getcwd() == " + repr(sys.argv[1]), store_history=False, timeout=30)
+print(isinstance(manager.provisioner.process, _ForkedProcess), os.getsid(pid) == pid,
+      reply["content"]["status"])
+kernel.shutdown()
+print(run_sync(manager.is_alive)())
+"""
+
+
+def test_a_single_threaded_worker_forks_its_kernel(tmp_path):
+    """No new interpreter and imports: the kernel is a copy of its worker, in a session of its
+    own (so a timeout kills all of it), working in the report's folder, gone at shutdown."""
+    result = subprocess.run([sys.executable, "-c", FORKED_KERNEL, str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "ok", "False"]

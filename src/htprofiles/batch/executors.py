@@ -20,13 +20,17 @@ from contextlib import contextmanager
 
 from ..errors import UsageError
 
-WORKER_PRELOAD = ["htprofiles.batch.tasks", "htprofiles.batch.execute"]
-"""What a worker needs (papermill, nbconvert, the engine), imported once by the fork server."""
+WORKER_PRELOAD = ["htprofiles.batch.tasks", "htprofiles.batch.execute", "htprofiles.report",
+                  "ipykernel.kernelapp"]
+"""Imported once by the fork server: what a worker needs (papermill, nbconvert), and what the
+kernel forked from each worker needs (ipykernel, and the template's htprofiles.report with
+pandas, Altair and vl-convert; see ``forking``)."""
 
 
 def _start_worker() -> None:
     """Workers leave Ctrl-C to the batch, and stop their kernels when it stops them; each
-    starts its warm kernel now, while the batch process reads the data."""
+    starts its warm kernel now, while the batch process reads the data, and while it is a
+    fresh copy of the fork server with a single thread, so that the kernel can be forked."""
     from .kernels import thread_kernel
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -4,7 +4,8 @@ A warm kernel has imported pandas, Altair, vl-convert and htprofiles and drawn o
 before its first notebook, and is reset to a clean namespace and execution count before each,
 so its notebooks are byte-identical to those of a fresh kernel (``tests/test_kernels.py``); it
 only skips the start-up and imports that a fresh kernel pays at every notebook. Notebooks run
-in it through papermill's ``htprofiles`` engine (``engine.py``).
+in it through papermill's ``htprofiles`` engine (``engine.py``). Where it can, the kernel is
+forked from its worker, which has imported all of that already (``forking.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from jupyter_client import AsyncKernelClient, AsyncKernelManager
 from jupyter_core.utils import run_sync
 
 from ..errors import KernelFailure
+from .forking import ForkingProvisioner
 
 ENGINE = "htprofiles"
 """The name of the warm-kernel engine for papermill's ``engine_name`` and ``--engine``."""
@@ -69,7 +71,12 @@ class WarmKernel:
         self._sockets = tempfile.mkdtemp(prefix="htprofiles-kernel-")
         self.manager = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
                                           ip=os.path.join(self._sockets, "kernel"))
-        run_sync(self.manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS)
+        self.manager.provisioner = ForkingProvisioner.for_manager(self.manager)
+        try:
+            run_sync(self.manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS)
+        finally:
+            if isinstance(self.manager.provisioner, ForkingProvisioner):
+                self.manager.provisioner.discard()  # a seed left if the start failed early
         self.client = self.manager.client()
         self.client.start_channels()
         self.client.allow_stdin = False
