@@ -86,6 +86,8 @@ def local_pool(jobs: int, address: str | None = None) -> Iterator[Executor]:
         yield pool
     except KeyboardInterrupt:
         # Stop now rather than finish the running reports: their results would be dropped.
+        # (Python 3.14's pool.terminate_workers() does this; on 3.11 the pool's process table
+        # is the only handle on workers forked by the fork server.)
         for process in list(pool._processes.values()):
             process.terminate()
         raise
