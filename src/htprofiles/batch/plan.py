@@ -26,6 +26,7 @@ from ..errors import InputError, UsageError
 from . import state
 from .inputs import BatchInputs
 
+BATCH_FILE = "batch.yaml"
 WORKDIR_DATA = "data"
 WORKDIR_PARAMS = "params"
 """Where a batch report's kernel finds its data slice and territory file, relative to its
@@ -66,9 +67,6 @@ class ReportJob:
     def name(self) -> str:
         """``YEAR/CODE``: how the build, its log and its state name the report."""
         return f"{self.year}/{self.territory}"
-
-
-BATCH_FILE = "batch.yaml"
 
 
 class BatchConfig(BaseModel):

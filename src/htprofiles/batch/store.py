@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from .tasks import Outcome
 
 FAILED_DIR = state.PRIVATE / "failed"
-
-
 LOG_FILE = state.PRIVATE / "build.log"
 
 
