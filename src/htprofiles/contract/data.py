@@ -43,6 +43,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ..errors import InputError, Problem, UsageError
+from ..install import sha256
 from . import geo, vocab
 from .territories import TERRITORIES, get_territory
 
@@ -329,7 +330,7 @@ def _read_table(directory: Path, name: str, problems: _Problems) -> _Table | Non
         problems.add(name, problem)
     if frame is None:
         return None
-    return _Table(name, path, frame, hashlib.sha256(raw).hexdigest(), complete=not found)
+    return _Table(name, path, frame, sha256(raw), complete=not found)
 
 
 def _locate(directory: Path, name: str, problems: _Problems) -> Path | None:
