@@ -45,7 +45,7 @@ import pyarrow.parquet as pq
 from ..errors import InputError, Problem, UsageError
 from ..install import sha256
 from . import geo, vocab
-from .territories import TERRITORIES, get_territory
+from .territories import TERRITORIES, get_territory, leaves
 
 Kind = Literal["id", "date", "territory", "code", "county", "reference"]
 
@@ -223,18 +223,19 @@ def load_dataset(directory: Path | str) -> Dataset:
 
 
 def slice_dataset(dataset: Dataset, territory: str) -> Dataset:
-    """Only the rows of one territory (victims through their case), for one report or worker."""
-    code = get_territory(territory).code
+    """Only the rows of one territory, or of a region's or the nation's territories (victims
+    through their case), for one report or worker."""
+    codes = leaves(get_territory(territory).code)
 
     def rows(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[_rows_of(frame, code)].reset_index(drop=True)
+        return frame[_rows_of(frame, codes)].reset_index(drop=True)
 
     return Dataset(rows(dataset.signals), rows(dataset.cases), rows(dataset.victims),
                    dict(dataset.sources), dataset.synthetic, dataset.years)
 
 
-def _rows_of(frame: pd.DataFrame, code: str) -> np.ndarray:
-    return frame["territory"].eq(code).to_numpy(dtype=bool)
+def _rows_of(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
+    return frame["territory"].isin(codes).to_numpy(dtype=bool)
 
 
 def slice_fingerprints(dataset: Dataset, territories: Iterable[str]) -> dict[str, str]:

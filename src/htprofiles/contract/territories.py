@@ -1,4 +1,7 @@
-"""The registry of the 56 known territories: USPS code, name, FIPS code and HHS region."""
+"""The registry of what a profile can be about: the 56 territories (USPS code, name, FIPS code,
+HHS region), the ten HHS regions (``R1`` ... ``R10``: their territories) and the nation (``US``:
+the regions). Records belong to territories only; a region or the nation counts its members'.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,19 @@ from ..errors import UsageError
 
 @dataclass(frozen=True)
 class Territory:
-    """A state, DC or territory: USPS code, FIPS code, name and HHS region."""
+    """A state, DC or territory (USPS code, FIPS code, name, HHS region), or an area made of
+    ``members``: an HHS region (its territories) or the nation (the regions)."""
 
     code: str
     name: str
     fips: str
     hhs_region: str
+    members: tuple[str, ...] = ()
+
+    @property
+    def is_area(self) -> bool:
+        """A region or the nation: its counts are its members' sums."""
+        return bool(self.members)
 
 
 _ROWS = """
@@ -43,13 +53,40 @@ def _parse(rows: str) -> dict[str, Territory]:
 
 
 TERRITORIES: dict[str, Territory] = _parse(_ROWS)
+"""The territories records belong to, by USPS code."""
+
+NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+OFFICES = ("Boston", "New York", "Philadelphia", "Atlanta", "Chicago", "Dallas", "Kansas City",
+           "Denver", "San Francisco", "Seattle")
+"""The HHS regional offices, by region: where each region's office sits."""
+NATION = "US"
+
+
+def _areas() -> dict[str, Territory]:
+    """The regions ``R1`` ... ``R10`` (not by numeral: "RI" is Rhode Island) and the nation."""
+    regions = {f"R{n}": Territory(f"R{n}", f"HHS Region {numeral}", "", numeral, tuple(
+        code for code, t in TERRITORIES.items() if t.hhs_region == numeral))
+        for n, numeral in enumerate(NUMERALS, 1)}
+    return regions | {NATION: Territory(NATION, "United States", "", "", tuple(regions))}
+
+
+AREAS: dict[str, Territory] = _areas()
+"""The HHS regions, then the nation, by code."""
+PROFILED: dict[str, Territory] = TERRITORIES | AREAS
+"""Everything a profile can be about, by code: what ``--territory`` accepts."""
+
+
+def leaves(code: str) -> tuple[str, ...]:
+    """The territories whose records a profile counts: itself, or its members' territories."""
+    members = PROFILED[code].members
+    return (code,) if not members else tuple(leaf for m in members for leaf in leaves(m))
 
 
 def get_territory(code: str) -> Territory:
-    """Look a territory up by USPS code, failing with the list of known codes."""
+    """Look a territory, region or the nation up by code, failing with the known codes."""
     try:
-        return TERRITORIES[code]
+        return PROFILED[code]
     except KeyError:
         raise UsageError(
-            f"unknown territory code {code!r}; known codes: {' '.join(TERRITORIES)}"
+            f"unknown territory code {code!r}; known codes: {' '.join(PROFILED)}"
         ) from None

@@ -12,6 +12,7 @@ bounds are solved once.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,13 +49,15 @@ class Interval:
 class Line:
     """A relation every reader knows: the parts add up to the total, or to at most the total.
 
-    ``complements`` lists the parts in the order the protection rules withhold them.
+    ``complements`` lists the parts in the order the protection rules withhold them. An area's
+    line to its ``members`` has their cells (published already, and fixed) as parts.
     """
 
     parts: tuple[Cell, ...]
     total: tuple[Cell, ...]
     exact: bool = True
     complements: tuple[Cell, ...] = ()
+    members: bool = False
 
     def relation(self) -> Relation:
         """The line as a relation the audit bounds withheld counts under."""
@@ -77,6 +80,52 @@ def feasible_ranges(cells: Iterable[Cell], relations: Iterable[Relation]) -> dic
         key = tuple((cell, low[cell], high[cell]) for cell in members)
         ranges |= _component_ranges(key, tuple(member_rows))
     return ranges
+
+
+WITNESS_ROUNDS = 12
+"""Integer programs with random costs tried before the cells still unproven are solved one
+by one (twelve prove all but a few percent of a year of the whole hierarchy)."""
+
+
+def single_valued(cells: Iterable[Cell], relations: Iterable[Relation],
+                  check: Iterable[Cell]) -> dict[Cell, int]:
+    """The cells of ``check`` that take one value only under ``relations``, with that value.
+
+    For a model too large to bound every cell (a year of every territory, region and the
+    nation is one component of thousands of cells): integer programs with random costs find
+    data sets that satisfy everything a reader knows, so publish the same, and each cell two
+    of them give different values is proven to keep two. Only the cells left are solved
+    one by one. Random costs change how fast, never what is found.
+
+    Raises
+    ------
+    DisclosureError
+        If the relations contradict each other.
+    """
+    cells, relations = list(cells), list(relations)
+    low, high, rows = _bounds_and_rows(cells, relations)
+    cap = 100 + sum(abs(b) for r in relations for b in (r.low, r.high) if b is not None)
+    program = _Program(tuple((c, low[c], high[c]) for c in cells), tuple(rows), cap)
+    first = program.witness({})
+    if first is None:
+        raise DisclosureError("the published values contradict each other")
+    seen = {cell: {first[cell]} for cell in check}
+    rng = random.Random(0)
+    for _ in range(WITNESS_ROUNDS):
+        todo = [cell for cell in seen if len(seen[cell]) < 2 and low[cell] != high[cell]]
+        if not todo:
+            break
+        found = program.witness({c: rng.choice((-1.0, 1.0)) * rng.uniform(0.5, 1.5)
+                                 for c in todo})
+        for cell in todo:
+            seen[cell].add(found[cell])
+    pinned = {}
+    for cell, values in seen.items():
+        if len(values) < 2 and low[cell] != high[cell]:
+            values |= {program.witness({cell: 1.0})[cell], program.witness({cell: -1.0})[cell]}
+        if len(values) < 2:
+            pinned[cell] = values.pop()
+    return pinned
 
 
 def _bounds_and_rows(cells, relations):
@@ -150,50 +199,76 @@ def _component_ranges(cells: tuple, rows: tuple[Relation, ...]) -> dict[Cell, In
 
 
 class _Program:
-    """The integer program of one component: variables are cells, rows are relations."""
+    """The integer program of some cells: variables are cells, rows are relations (sparse:
+    a year of the whole hierarchy has thousands of each)."""
 
-    def __init__(self, cells: tuple, rows: tuple[Relation, ...]):
+    def __init__(self, cells: tuple, rows: tuple[Relation, ...], cap: float | None = None):
+        """``cells`` as ``(cell, low, high)``; a cell without upper bound gets ``cap`` if
+        given (witness programs must not be unbounded), else none."""
         self.index = {cell: i for i, (cell, _, _) in enumerate(cells)}
-        self.matrix = np.zeros((len(rows), len(cells)))
+        self.columns: list[list[tuple[int, int]]] = [[] for _ in cells]
+        starts, indices, values = [], [], []
         for r, row in enumerate(rows):
+            merged: dict[int, int] = {}
             for cell, coefficient in row.terms:
-                self.matrix[r, self.index[cell]] += coefficient
+                i = self.index[cell]
+                merged[i] = merged.get(i, 0) + coefficient
+            starts.append(len(indices))
+            for i, coefficient in merged.items():
+                indices.append(i)
+                values.append(coefficient)
+                self.columns[i].append((r, coefficient))
         self.lows = [low for _, low, _ in cells]
-        self.highs = [highspy.kHighsInf if high is None else high for _, _, high in cells]
+        unbounded = highspy.kHighsInf if cap is None else cap
+        self.highs = [unbounded if high is None else high for _, _, high in cells]
         self.model = highspy.Highs()
         self.model.setOptionValue("output_flag", False)
         count = len(cells)
         self.model.addVars(count, np.array(self.lows, float), np.array(self.highs, float))
         self.model.changeColsIntegrality(count, np.arange(count, dtype=np.int32), np.full(
             count, highspy.HighsVarType.kInteger))
-        for r, row in enumerate(rows):
-            columns = np.flatnonzero(self.matrix[r]).astype(np.int32)
-            self.model.addRow(-highspy.kHighsInf if row.low is None else row.low,
-                              highspy.kHighsInf if row.high is None else row.high,
-                              len(columns), columns, self.matrix[r, columns])
+        if rows:
+            inf = highspy.kHighsInf
+            self.model.addRows(len(rows), np.array([-inf if r.low is None else r.low
+                                                    for r in rows], float),
+                               np.array([inf if r.high is None else r.high for r in rows],
+                                        float),
+                               len(indices), np.array(starts, np.int32),
+                               np.array(indices, np.int32), np.array(values, float))
 
     def signature(self, cell: Cell) -> tuple:
+        """What makes two cells interchangeable: bounds and coefficients on every row."""
         i = self.index[cell]
-        return self.lows[i], self.highs[i], self.matrix[:, i].tobytes()
+        return self.lows[i], self.highs[i], tuple(self.columns[i])
 
     def solve(self, cell: Cell) -> Interval:
-        low = self._optimum(cell, 1.0)
+        """The least and greatest value of ``cell``."""
+        low, _ = self._optimum({cell: 1.0})
         if low is None:
             raise DisclosureError("the published values contradict each other")
-        high = self._optimum(cell, -1.0)
+        high, _ = self._optimum({cell: -1.0})
         return Interval(round(low), None if high is None else round(-high))
 
-    def _optimum(self, cell: Cell, sense: float) -> float | None:
-        """The minimum of ``sense * cell``; None if there is none (infeasible or unbounded)."""
-        i = self.index[cell]
-        self.model.changeColCost(i, sense)
+    def witness(self, costs: dict[Cell, float]) -> dict[Cell, int] | None:
+        """A data set that publishes the same, found by minimising ``costs``."""
+        optimum, solution = self._optimum(costs)
+        if optimum is None:
+            return None
+        return {cell: round(solution[i]) for cell, i in self.index.items()}
+
+    def _optimum(self, costs: dict[Cell, float]) -> tuple[float | None, list[float]]:
+        """The minimum of ``sum(costs[c] * c)`` and where it is reached; None if there is
+        none (infeasible or unbounded)."""
+        columns = np.array([self.index[cell] for cell in costs], np.int32)
+        self.model.changeColsCost(len(columns), columns, np.array(list(costs.values()), float))
         self.model.run()
         status = self.model.getModelStatus()  # read before the model changes again
         optimum = self.model.getInfo().objective_function_value
-        self.model.changeColCost(i, 0.0)
+        solution = self.model.getSolution().col_value
+        self.model.changeColsCost(len(columns), columns, np.zeros(len(columns)))
         if status in _NO_OPTIMUM:
-            return None
+            return None, []
         if status != highspy.HighsModelStatus.kOptimal:
             raise DisclosureError(f"the audit could not bound a count: "
                                   f"{self.model.modelStatusToString(status)}")
-        return optimum
+        return optimum, solution

@@ -29,6 +29,11 @@ The rules, table by table in declaration order (docs/disclosure.md gives the rea
    its total; an "at most" line (counties) its next part in report order, else its total; a
    venue list keeps its venues and withholds their counts. "At most" tables are asked first,
    since withholding their total changes what the tables after them can show.
+6. An area's count (an HHS region's, the nation's) is its members' sum, and their marks are
+   fixed: where any is withheld, the area's count is published only if what it leaves for
+   them lets each keep two values, from either side of its audited range, and never with
+   a lone withheld member. Otherwise the area's count is withheld, and its lines settle as
+   above. These lines settle as soon as their table is set up.
 
 The audit then checks that every withheld cell keeps two values or more; a report that fails
 is not written, and the message names its tables only. docs/disclosure.md gives the threat
@@ -44,7 +49,7 @@ from functools import lru_cache
 
 from ..contract.suppression import COMPLEMENTARY, Mark, SuppressionRule
 from ..errors import DisclosureError
-from .audit import Interval, Line, feasible_ranges
+from .audit import Interval, Line, feasible_ranges, single_valued
 from .transcript import Cell, Relation, Transcript, total
 
 
@@ -75,6 +80,8 @@ class YearModel:
     parts)."""
 
     tables: tuple[Table, ...]
+    members: tuple[Line, ...] = ()
+    """An area's lines to its members: each count is their counts' sum."""
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -84,7 +91,7 @@ class YearModel:
     @property
     def lines(self) -> tuple[Line, ...]:
         """The year's lines (parts that add up to a total), which every reader knows."""
-        return tuple(table.line for table in self.tables if table.line)
+        return tuple(table.line for table in self.tables if table.line) + self.members
 
 
 @dataclass(frozen=True)
@@ -101,23 +108,29 @@ class YearPublication:
     told: dict[Cell, Interval]
     """What each small cell's mark alone tells: its range when nothing narrows it."""
     known: tuple[Relation, ...]
-    """Everything a reader who replays the rules knows: the lines and every recorded answer.
-    Any data set that satisfies all of it publishes the same."""
+    """Everything a reader who replays the rules knows: the lines and every recorded answer,
+    an area's members' included. Any data set that satisfies all of it publishes the same."""
+    hidden: frozenset[Cell] = frozenset()
+    """The cells not published, an area's members' included (as ``(member, cell)``)."""
 
     def narrowed(self) -> list[Cell]:
         """Small cells whose audited range is narrower than their mark's."""
         return [cell for cell, told in self.told.items() if self.ranges[cell] != told]
 
 
-def protect_year(counts: Mapping[Cell, int], model: YearModel,
-                 rule: SuppressionRule) -> YearPublication:
-    """Publish one year: the rules, then the audit.
+def protect_year(counts: Mapping[Cell, int], model: YearModel, rule: SuppressionRule,
+                 members: Mapping[str, YearPublication] | None = None) -> YearPublication:
+    """Publish one year: the rules, then the audit. An area's year needs its ``members``'
+    publications, and its counts hold theirs as ``(member, cell)``: the audit covers the
+    area and everything under it at once.
 
     Raises
     ------
     DisclosureError
         Naming the tables (never a cell or count) if a withheld count could be worked out.
     """
+    if members:
+        return _protect_area(counts, model, rule, members)
     return _protect(model, rule, tuple(counts[cell] for cell in model.cells))
 
 
@@ -126,21 +139,80 @@ def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPubl
     """``protect_year`` on hashable arguments: the reports of one territory share its years."""
     transcript = Transcript(dict(zip(model.cells, values, strict=True)))
     rules = _Rules(transcript, model, rule)
-    marks = rules.marks()
+    marks = rules.marks()  # reads the published counts: before ``known`` is taken
     known = tuple(line.relation() for line in model.lines) + tuple(transcript.relations)
     ranges = feasible_ranges(model.cells, known)
-    revealed = sorted({table.name for table in model.tables for cell in table.cells
-                       if not isinstance(marks[cell], int) and ranges[cell].single
-                       and (ranges[cell].low or rule.suppress_zero)})
+    _refuse_revealing({cell: ranges[cell].low for cell in rules.withheld
+                       if ranges[cell].single}, rule)
+    return _publication(rules, marks, ranges, known, frozenset(rules.withheld))
+
+
+def _protect_area(counts: Mapping[Cell, int], model: YearModel, rule: SuppressionRule,
+                  members: Mapping[str, YearPublication]) -> YearPublication:
+    """An area's year: rule 6 on its members' fixed marks, then one audit of the area and
+    everything under it (witness programs: the lines join it all into one component).
+
+    The ranges kept are those of the area's lines and members' audited ranges alone, a
+    public bound the area above uses as it uses a territory's."""
+    fixed = {part: (_status_of(members[part[0]].marks[part[1]], rule),
+                    members[part[0]].ranges[part[1]])
+             for line in model.members for part in line.parts}
+    transcript = Transcript(counts)
+    rules = _Rules(transcript, model, rule, fixed)
+    marks = rules.marks()
+    known = tuple(line.relation() for line in model.lines) + tuple(transcript.relations)
+    ranges = feasible_ranges(model.cells + tuple(fixed), known + tuple(
+        Relation(((cell, 1),), span.low, span.high) for cell, (_, span) in fixed.items()))
+    below = tuple(_within(code, r) for code, publication in members.items()
+                  for r in publication.known)
+    hidden = frozenset(rules.withheld) | {(code, cell) for code, publication in members.items()
+                                          for cell in publication.hidden}
+    cells = dict.fromkeys([*model.cells, *fixed, *hidden,
+                           *(cell for r in below for cell, _ in r.terms)])
+    _refuse_revealing(single_valued(cells, known + below, sorted(hidden, key=repr)), rule)
+    return _publication(rules, marks, {cell: ranges[cell] for cell in model.cells},
+                        known + below, hidden)
+
+
+def _within(member: str, relation: Relation) -> Relation:
+    """A member's relation over the area's names of its cells."""
+    return Relation(tuple(((member, cell), k) for cell, k in relation.terms), relation.low,
+                    relation.high)
+
+
+def _status_of(mark: Mark, rule: SuppressionRule) -> Status:
+    """How a member publishes a cell, as the rules' status."""
+    if isinstance(mark, int):
+        return Status.COUNT
+    return {None: Status.NOT_SHOWN, COMPLEMENTARY: Status.PROTECTING}.get(mark, Status.SMALL)
+
+
+def _refuse_revealing(pinned: Mapping[Cell, int], rule: SuppressionRule) -> None:
+    """Refuse a publication that leaves a withheld cell one value (a zero may be one where
+    zeros are published), naming the tables only."""
+    revealed = sorted({_table_of(cell) for cell, value in pinned.items()
+                       if value or rule.suppress_zero})
     if revealed:
         raise DisclosureError(f"the {', '.join(revealed)} table(s) cannot be published "
                               f"without revealing a withheld count")
+
+
+def _table_of(cell: Cell) -> str:
+    """The table of a cell ``(table, year, key)``, or of a member's ``(member, cell)``."""
+    while len(cell) == 2:
+        cell = cell[1]
+    return cell[0]
+
+
+def _publication(rules: _Rules, marks: dict[Cell, Mark], ranges: dict,
+                 known: tuple[Relation, ...], hidden: frozenset) -> YearPublication:
     listed = {name: cells if all(isinstance(marks[c], int) for c in cells)
-              else tuple(c for c in model.cells if c in cells)  # no counts, no order
+              else tuple(c for c in rules.cells if c in cells)  # no counts, no order
               for name, cells in rules.listed.items()}
-    told = {cell: Interval(rule.least_withheld, rule.threshold - 1)
-            for cell, status in rules.status.items() if status is Status.SMALL}
-    return YearPublication(marks, listed, frozenset(rules.withheld_tables), ranges, told, known)
+    told = {cell: Interval(rules.rule.least_withheld, rules.rule.threshold - 1)
+            for cell in rules.cells if rules.status[cell] is Status.SMALL}
+    return YearPublication(marks, listed, frozenset(rules.withheld_tables), ranges, told, known,
+                           hidden)
 
 
 Change = dict[Cell, Status]
@@ -150,12 +222,18 @@ Change = dict[Cell, Status]
 class _Rules:
     """The protection rules of one year, working on a status per cell."""
 
-    def __init__(self, transcript: Transcript, model: YearModel, rule: SuppressionRule):
+    def __init__(self, transcript: Transcript, model: YearModel, rule: SuppressionRule,
+                 fixed: Mapping[Cell, tuple[Status, Interval]] | None = None):
+        """``fixed``: an area's members' cells, with how they are published and their audited
+        range, which rule 6 takes as given."""
         self.ask, self.rule = transcript, rule
         self.lines = model.lines
+        self.cells = model.cells
         self.table_of = {cell: table.name for table in model.tables for cell in table.cells}
         self.top_tables = {table.name for table in model.tables if table.top}
-        self.status: dict[Cell, Status] = {}
+        self.status: dict[Cell, Status] = {cell: status for cell, (status, _) in
+                                           (fixed or {}).items()}
+        self.ranges = {cell: span for cell, (_, span) in (fixed or {}).items()}
         self.large: set[Cell] = set()
         """Published cells known to be at least the threshold (zeros may be published)."""
         self.listed: dict[str, tuple[Cell, ...]] = {}
@@ -164,15 +242,20 @@ class _Rules:
         another line would turn those answers into clues about it."""
         for table in model.tables:
             self._set_up(table)
-            self._settle(self._partner, self._closing)
-        self._settle(self._partner, self._room)
+            self._settle(self._members, self._partner, self._closing)
+        self._settle(self._members, self._partner, self._room)
 
     @property
     def withheld_tables(self) -> set[str]:
         """Tables not shown at all."""
-        shown = {self.table_of[cell] for cell, status in self.status.items()
-                 if status is not Status.NOT_SHOWN}
+        shown = {self.table_of[cell] for cell in self.cells
+                 if self.status[cell] is not Status.NOT_SHOWN}
         return set(self.table_of.values()) - shown
+
+    @property
+    def withheld(self) -> list[Cell]:
+        """The cells not published as a count."""
+        return [cell for cell in self.cells if self.status[cell] is not Status.COUNT]
 
     # Rules 1-3: setting a table up ------------------------------------------------------
 
@@ -285,7 +368,7 @@ class _Rules:
 
     def _partner(self, line: Line) -> Change | None:
         """Rule 4."""
-        if not line.exact:
+        if not line.exact or line.members:
             return None
         hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
         large = any(self.status[p] is not Status.SMALL for p in hidden)
@@ -308,7 +391,7 @@ class _Rules:
         withheld with them), the same from below: each must be able to sit at its least while
         the others are at the top of their marks."""
         hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
-        if not hidden or not self._published(line.total):
+        if not hidden or not self._published(line.total) or line.members:
             return None
         room = {c: 1 for c in line.total} | {p: -1 for p in line.parts if p not in hidden}
         needed = sum(map(self._least, hidden)) + max(map(self._margin, hidden))
@@ -321,6 +404,30 @@ class _Rules:
             if not self.ask.at_least({c: -k for c, k in room.items()}, -top):
                 return self._close(line, room, None)
         return None
+
+    def _members(self, line: Line) -> Change | None:
+        """Rule 6: an area's published count, once a member's is withheld, must leave each
+        withheld member two values or more: what it leaves for them is at least their least
+        plus ``threshold - 1`` and, where all are bounded, at most their greatest minus that,
+        so that a "no" (the count is then withheld) leaves each that many values too."""
+        total = line.total[0]
+        if not line.members or self.status[total] is not Status.COUNT or total not in self.large:
+            return None  # withheld already, or a zero shown where every member's is a zero
+        hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
+        if not hidden or len(hidden) > 1 and self._leaves_two(line, hidden):
+            return None
+        return {total: Status.PROTECTING} if self._publishable(total, line) else None
+
+    def _leaves_two(self, line: Line, hidden: list[Cell]) -> bool:
+        room = {line.total[0]: 1} | {p: -1 for p in line.parts if p not in hidden}
+        margin = self.rule.threshold - 1
+        if not self.ask.at_least(room, sum(self.ranges[p].low for p in hidden) + margin):
+            return False
+        highs = [self.ranges[p].high for p in hidden]
+        if None in highs:
+            return True
+        self.vouched.setdefault(line.total[0], set()).add(line)
+        return self.ask.at_least({c: -k for c, k in room.items()}, margin - sum(highs))
 
     def _more(self, line: Line, room: dict, most: int) -> Change | None:
         """What a line withholds once its room is known to be at most ``most``: a venue list
@@ -373,7 +480,7 @@ class _Rules:
         be, shown (phone calls, whose types would lose their total)."""
         return (cell in self.large and self.status[cell] is Status.COUNT
                 and self.vouched.get(cell, set()) <= {line}
-                and not any(other.total == (cell,) and other is not line
+                and not any(other.total == (cell,) and other is not line and not other.members
                             and self.status.get(other.parts[0], Status.NOT_SHOWN)
                             is not Status.NOT_SHOWN
                             for other in self.lines))
@@ -401,5 +508,5 @@ class _Rules:
     def marks(self) -> dict[Cell, Mark]:
         """The published form of every cell; counts are read only now, for the cells shown."""
         shown = {Status.SMALL: self.rule.mark, Status.PROTECTING: COMPLEMENTARY}
-        return {cell: self.ask.value(cell) if status is Status.COUNT else shown.get(status)
-                for cell, status in self.status.items()}
+        return {cell: self.ask.value(cell) if self.status[cell] is Status.COUNT
+                else shown.get(self.status[cell]) for cell in self.cells}
