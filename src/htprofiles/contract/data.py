@@ -132,6 +132,11 @@ class Dataset:
     synthetic: bool = False
     years: tuple[int, ...] = ()
 
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The three tables by name."""
+        return {"signals": self.signals, "cases": self.cases, "victims": self.victims}
+
 
 def id_column(table: str) -> str:
     """The unique id column of a table."""

@@ -65,8 +65,10 @@ class Line:
         return Relation(tuple(terms), 0 if self.exact else None, 0)
 
 
-def feasible_ranges(cells: Iterable[Cell], relations: Iterable[Relation]) -> dict[Cell, Interval]:
-    """The least and greatest non-negative integer value of each cell under ``relations``.
+def feasible_ranges(cells: Iterable[Cell], relations: Iterable[Relation],
+                    only: frozenset | None = None) -> dict[Cell, Interval]:
+    """The least and greatest non-negative integer value of each cell under ``relations``
+    (of the cells ``only``, if given: the others get the bounds their own relations give).
 
     Raises
     ------
@@ -78,7 +80,7 @@ def feasible_ranges(cells: Iterable[Cell], relations: Iterable[Relation]) -> dic
     ranges = {}
     for members, member_rows in _components(cells, rows):
         key = tuple((cell, low[cell], high[cell]) for cell in members)
-        ranges |= _component_ranges(key, tuple(member_rows))
+        ranges |= _component_ranges(key, tuple(member_rows), only)
     return ranges
 
 
@@ -112,20 +114,35 @@ def single_valued(cells: Iterable[Cell], relations: Iterable[Relation],
     seen = {cell: {first[cell]} for cell in check}
     rng = random.Random(0)
     for _ in range(WITNESS_ROUNDS):
-        todo = [cell for cell in seen if len(seen[cell]) < 2 and low[cell] != high[cell]]
+        todo = _unproven(seen, low, high)
         if not todo:
             break
-        found = program.witness({c: rng.choice((-1.0, 1.0)) * rng.uniform(0.5, 1.5)
-                                 for c in todo})
-        for cell in todo:
-            seen[cell].add(found[cell])
-    pinned = {}
+        _see(seen, program.witness({c: rng.choice((-1.0, 1.0)) * rng.uniform(0.5, 1.5)
+                                    for c in todo}))
+    while todo := _unproven(seen, low, high):  # each pushed away from the one value seen
+        if not _see(seen, program.witness({c: 1.0 if min(seen[c]) > low[c] else -1.0
+                                           for c in todo})):
+            break
+    for cell in _unproven(seen, low, high):  # its least and greatest, as far as needed
+        for sense in (1.0, -1.0):
+            if len(seen[cell]) < 2:
+                _see(seen, program.witness({cell: sense}))
+    return {cell: min(values) for cell, values in seen.items() if len(values) < 2}
+
+
+def _unproven(seen: dict, low: dict, high: dict) -> list:
+    """The cells with one value seen so far that their bounds do not pin."""
+    return [cell for cell, values in seen.items() if len(values) < 2 and low[cell] != high[cell]]
+
+
+def _see(seen: dict, witness: dict) -> bool:
+    """Add a witness's values; whether any cell gained a second one."""
+    gained = False
     for cell, values in seen.items():
-        if len(values) < 2 and low[cell] != high[cell]:
-            values |= {program.witness({cell: 1.0})[cell], program.witness({cell: -1.0})[cell]}
-        if len(values) < 2:
-            pinned[cell] = values.pop()
-    return pinned
+        if len(values) < 2 and witness[cell] not in values:
+            values.add(witness[cell])
+            gained = True
+    return gained
 
 
 def _bounds_and_rows(cells, relations):
@@ -181,14 +198,15 @@ def _components(cells, rows) -> list[tuple[list[Cell], list[Relation]]]:
 
 
 @lru_cache(maxsize=8192)
-def _component_ranges(cells: tuple, rows: tuple[Relation, ...]) -> dict[Cell, Interval]:
+def _component_ranges(cells: tuple, rows: tuple[Relation, ...],
+                      only: frozenset | None) -> dict[Cell, Interval]:
     """The range of every cell of one connected part. Cells with the same bounds on the same
     rows with the same coefficients are interchangeable: their range is solved once."""
     program = _Program(cells, rows)
     solved: dict[tuple, Interval] = {}
     ranges = {}
     for cell, low, high in cells:
-        if low == high or not rows:
+        if low == high or not rows or only is not None and cell not in only:
             ranges[cell] = Interval(low, high)
             continue
         signature = program.signature(cell)

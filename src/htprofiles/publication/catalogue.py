@@ -132,10 +132,18 @@ def total_cells(spec: TableSpec, year: int) -> tuple[CellId, ...]:
     return tuple((spec.total.table, year, key) for key in keys)
 
 
+def specs_of(territory: Territory) -> tuple[TableSpec, ...]:
+    """The tables of a territory's reports; an area has no counties (its members' cases take
+    their place, as published by them)."""
+    return tuple(spec for spec in TABLE_SPECS
+                 if not (territory.is_area and spec.column == "county_fips"))
+
+
 def year_model(territory: Territory, year: int) -> YearModel:
-    """The tables of one year and their lines, in declaration order. No line joins two years."""
+    """The tables of one year and their lines, in declaration order, and an area's lines to
+    its members. No line joins two years."""
     tables = []
-    for spec in TABLE_SPECS:
+    for spec in specs_of(territory):
         cells = tuple(table_cells(spec, territory, year))
         line = None
         if spec.total:
@@ -143,27 +151,53 @@ def year_model(territory: Territory, year: int) -> YearModel:
                 (spec.name, year, key) for key in spec.complements)
             line = Line(cells, total_cells(spec, year), spec.exact, order)
         tables.append(Table(spec.name, cells, line, spec.top))
-    return YearModel(tuple(tables))
+    model = YearModel(tuple(tables))
+    return YearModel(model.tables, tuple(
+        Line(tuple((member, cell) for member in territory.members), (cell,), members=True)
+        for cell in model.cells if territory.is_area))
 
 
 def count_cells(frames: Mapping[str, pd.DataFrame], territory: Territory,
                 years: range) -> dict[CellId, int]:
-    """Every cell of every table over ``years``, from the territory's records by table name."""
-    counts = {}
+    """Every cell of every table over ``years``, from the records by table name (an area's:
+    its territories')."""
+    return _counted(frames, [territory], years, by_territory=False)[territory.code]
+
+
+def count_territories(frames: Mapping[str, pd.DataFrame], territories: list[Territory],
+                      years: range) -> dict[str, dict[CellId, int]]:
+    """``count_cells`` of each territory's records among ``frames``, in one pass."""
+    return _counted(frames, territories, years, by_territory=True)
+
+
+def _counted(frames, territories, years, by_territory: bool) -> dict[str, dict[CellId, int]]:
+    counts: dict[str, dict[CellId, int]] = {t.code: {} for t in territories}
     for spec in TABLE_SPECS:
-        tally = _tally(frames[spec.records], spec, years)
-        for year in years:
-            counts |= {cell: tally.get(cell[1:], 0) for cell in table_cells(spec, territory, year)}
+        tally = _tally(frames[spec.records], spec, years, by_territory)
+        for territory in territories:
+            if spec not in specs_of(territory):
+                continue
+            prefix = (territory.code,) if by_territory else ()
+            for year in years:
+                counts[territory.code] |= {cell: tally.get(prefix + cell[1:], 0)
+                                           for cell in table_cells(spec, territory, year)}
     return counts
 
 
-def _tally(frame: pd.DataFrame, spec: TableSpec, years: range) -> dict[tuple, int]:
-    """Counts by (year, key); records with an empty counted column are not counted."""
+def _tally(frame: pd.DataFrame, spec: TableSpec, years: range,
+           by_territory: bool) -> dict[tuple, int]:
+    """Counts by ([territory,] year, key); records with an empty counted column are not
+    counted."""
     if spec.where:
         column, values = spec.where
         frame = frame[frame[column].isin(values).to_numpy(dtype=bool, na_value=False)]
     frame = frame[frame["year"].isin(years)]
-    if spec.per_year:
-        return {(int(y), int(y)): int(n) for y, n in frame["year"].value_counts().items()}
-    sizes = frame.groupby(["year", spec.column]).size()
-    return {(int(y), key): int(n) for (y, key), n in sizes.items()}
+    keys = ["territory"] * by_territory + ["year"] + [spec.column] * (not spec.per_year)
+    tally = {}
+    for key, n in frame.groupby(keys, observed=True).size().items():
+        key = key if isinstance(key, tuple) else (key,)
+        if spec.per_year:  # a per-year table's key is the year itself
+            key = (*key, key[-1])
+        *territory, year, category = key
+        tally[(*territory, int(year), int(category) if spec.per_year else category)] = int(n)
+    return tally

@@ -119,10 +119,12 @@ class YearPublication:
 
 
 def protect_year(counts: Mapping[Cell, int], model: YearModel, rule: SuppressionRule,
-                 members: Mapping[str, YearPublication] | None = None) -> YearPublication:
+                 members: Mapping[str, YearPublication] | None = None,
+                 audit: bool = True) -> YearPublication:
     """Publish one year: the rules, then the audit. An area's year needs its ``members``'
     publications, and its counts hold theirs as ``(member, cell)``: the audit covers the
-    area and everything under it at once.
+    area and everything under it at once (``audit=False`` skips it for an area whose area
+    above audits it all again).
 
     Raises
     ------
@@ -130,7 +132,7 @@ def protect_year(counts: Mapping[Cell, int], model: YearModel, rule: Suppression
         Naming the tables (never a cell or count) if a withheld count could be worked out.
     """
     if members:
-        return _protect_area(counts, model, rule, members)
+        return _protect_area(counts, model, rule, members, audit)
     return _protect(model, rule, tuple(counts[cell] for cell in model.cells))
 
 
@@ -148,7 +150,7 @@ def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPubl
 
 
 def _protect_area(counts: Mapping[Cell, int], model: YearModel, rule: SuppressionRule,
-                  members: Mapping[str, YearPublication]) -> YearPublication:
+                  members: Mapping[str, YearPublication], audit: bool) -> YearPublication:
     """An area's year: rule 6 on its members' fixed marks, then one audit of the area and
     everything under it (witness programs: the lines join it all into one component).
 
@@ -162,14 +164,16 @@ def _protect_area(counts: Mapping[Cell, int], model: YearModel, rule: Suppressio
     marks = rules.marks()
     known = tuple(line.relation() for line in model.lines) + tuple(transcript.relations)
     ranges = feasible_ranges(model.cells + tuple(fixed), known + tuple(
-        Relation(((cell, 1),), span.low, span.high) for cell, (_, span) in fixed.items()))
+        Relation(((cell, 1),), span.low, span.high) for cell, (_, span) in fixed.items()),
+        frozenset(rules.withheld))
     below = tuple(_within(code, r) for code, publication in members.items()
                   for r in publication.known)
     hidden = frozenset(rules.withheld) | {(code, cell) for code, publication in members.items()
                                           for cell in publication.hidden}
     cells = dict.fromkeys([*model.cells, *fixed, *hidden,
                            *(cell for r in below for cell, _ in r.terms)])
-    _refuse_revealing(single_valued(cells, known + below, sorted(hidden, key=repr)), rule)
+    if audit:
+        _refuse_revealing(single_valued(cells, known + below, sorted(hidden, key=repr)), rule)
     return _publication(rules, marks, {cell: ranges[cell] for cell in model.cells},
                         known + below, hidden)
 
@@ -234,6 +238,12 @@ class _Rules:
         self.status: dict[Cell, Status] = {cell: status for cell, (status, _) in
                                            (fixed or {}).items()}
         self.ranges = {cell: span for cell, (_, span) in (fixed or {}).items()}
+        self.public = {line.total[0] for line in model.members
+                       if all(self.status[p] is Status.COUNT for p in line.parts)}
+        """An area's cells whose members all publish theirs: known whatever the area shows."""
+        self.capped: set[Cell] = set()
+        """An area's cells withheld by rule 6, which its answers bound from above: like small
+        counts, their sum on a line must not be known without a partner."""
         self.large: set[Cell] = set()
         """Published cells known to be at least the threshold (zeros may be published)."""
         self.listed: dict[str, tuple[Cell, ...]] = {}
@@ -254,8 +264,9 @@ class _Rules:
 
     @property
     def withheld(self) -> list[Cell]:
-        """The cells not published as a count."""
-        return [cell for cell in self.cells if self.status[cell] is not Status.COUNT]
+        """The cells not published as a count, nor known from what members publish."""
+        return [cell for cell in self.cells
+                if self.status[cell] is not Status.COUNT and cell not in self.public]
 
     # Rules 1-3: setting a table up ------------------------------------------------------
 
@@ -371,7 +382,7 @@ class _Rules:
         if not line.exact or line.members:
             return None
         hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
-        large = any(self.status[p] is not Status.SMALL for p in hidden)
+        large = any(self.status[p] is not Status.SMALL and p not in self.capped for p in hidden)
         if self._published(line.total):
             needs = bool(hidden) and (len(hidden) == 1 or not large)
         else:
@@ -416,17 +427,25 @@ class _Rules:
         hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
         if not hidden or len(hidden) > 1 and self._leaves_two(line, hidden):
             return None
-        return {total: Status.PROTECTING} if self._publishable(total, line) else None
+        if not self._publishable(total, line):
+            return None
+        self.capped.add(total)
+        return {total: Status.PROTECTING}
 
     def _leaves_two(self, line: Line, hidden: list[Cell]) -> bool:
+        """Whether what the area's count leaves for its ``hidden`` members lets each keep two
+        values. Where the answers leave the count itself fewer than two, it may not be
+        withheld later for another line (it would be known)."""
         room = {line.total[0]: 1} | {p: -1 for p in line.parts if p not in hidden}
         margin = self.rule.threshold - 1
-        if not self.ask.at_least(room, sum(self.ranges[p].low for p in hidden) + margin):
+        least = sum(self.ranges[p].low for p in hidden)
+        if not self.ask.at_least(room, least + margin):
             return False
         highs = [self.ranges[p].high for p in hidden]
         if None in highs:
             return True
-        self.vouched.setdefault(line.total[0], set()).add(line)
+        if sum(highs) - least < 2 * margin + 1:
+            self.vouched.setdefault(line.total[0], set()).add(line)
         return self.ask.at_least({c: -k for c, k in room.items()}, margin - sum(highs))
 
     def _more(self, line: Line, room: dict, most: int) -> Change | None:
@@ -477,8 +496,10 @@ class _Rules:
     def _publishable(self, cell: Cell, line: Line | None = None) -> bool:
         """A published count that may be withheld as at least the threshold, for ``line``:
         not one other lines' answers relied on, nor the total of a table that is, or may yet
-        be, shown (phone calls, whose types would lose their total)."""
+        be, shown (phone calls, whose types would lose their total), nor an area's count that
+        its members publish anyway (withholding it would protect nothing)."""
         return (cell in self.large and self.status[cell] is Status.COUNT
+                and cell not in self.public
                 and self.vouched.get(cell, set()) <= {line}
                 and not any(other.total == (cell,) and other is not line and not other.members
                             and self.status.get(other.parts[0], Status.NOT_SHOWN)

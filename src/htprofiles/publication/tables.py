@@ -1,8 +1,10 @@
-"""The published tables of a territory's reports: protection of every year, then rows.
+"""The published tables of a territory's, region's or the nation's reports: protection of
+every year, then rows.
 
-``publish_territory`` protects each year of the window on its own (no line joins two years),
-so a per-year count reads the same in every report that shows it. Report tables, charts,
-JSON and the audit summary are all drawn from the resulting marks, never from counts.
+``publish`` protects each year of the window on its own (no line joins two years), so a
+per-year count reads the same in every report that shows it; an area's after its members',
+whose publications it leaves as they are. Report tables, charts, JSON and the audit summary
+are all drawn from the resulting marks, never from counts.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..contract.data import Dataset, slice_dataset
 from ..contract.suppression import Mark, Published, SuppressionRule, is_complementary, is_withheld
-from ..contract.territories import Territory
-from .catalogue import TABLE_SPECS, CellId, TableSpec, categories, year_model
+from ..contract.territories import PROFILED, Territory, leaves
+from .catalogue import CellId, TableSpec, categories, count_territories, specs_of, year_model
 from .protection import YearPublication, protect_year
 
 
@@ -43,21 +46,59 @@ class Publication:
     territory: Territory
     rule: SuppressionRule
     years: dict[int, YearPublication]
+    members: dict[str, Publication] = field(default_factory=dict)
+    """An area's members' publications, by code."""
 
     def mark(self, cell: CellId) -> Mark:
         """How ``cell`` is published: a count, a mark, or None if not shown."""
         return self.years[cell[1]].marks[cell]
 
 
-def publish_territory(counts: Mapping[CellId, int], territory: Territory, years: range,
-                      rule: SuppressionRule) -> Publication:
-    """Protect and audit every year of ``years``.
+def publish(dataset: Dataset, territory: Territory, years: range,
+            rule: SuppressionRule) -> Publication:
+    """Count, protect and audit every year of ``years``: an area's members first, each as
+    its own report publishes it, then the area on them.
 
     Raises
     ------
     DisclosureError
         If some year cannot be protected (naming its tables only).
     """
+    codes = leaves(territory.code)
+    counts = count_territories(slice_dataset(dataset, territory.code).frames,
+                               [PROFILED[code] for code in codes], years)
+    return _published(territory, years, rule, counts)[0]
+
+
+def _published(territory: Territory, years: range, rule: SuppressionRule,
+               leaf_counts: Mapping[str, dict], audit: bool = True
+               ) -> tuple[Publication, dict[CellId, int]]:
+    """A publication and the counts it was made from, which the area above needs too. The
+    area above audits everything under it again, so its members' areas skip their own."""
+    if not territory.is_area:
+        counts = leaf_counts[territory.code]
+        return publish_territory(counts, territory, years, rule), counts
+    members = {code: _published(PROFILED[code], years, rule, leaf_counts, audit=False)
+               for code in territory.members}
+    counts = _summed(territory, years, {code: theirs for code, (_, theirs) in members.items()})
+    joint = counts | {(code, cell): n for code, (_, theirs) in members.items()
+                      for cell, n in theirs.items()}
+    return Publication(territory, rule, {year: protect_year(
+        joint, year_model(territory, year), rule,
+        {code: publication.years[year] for code, (publication, _) in members.items()}, audit)
+        for year in years}, {code: publication for code, (publication, _) in members.items()}
+    ), counts
+
+
+def _summed(area: Territory, years: range, members: Mapping[str, Mapping]) -> dict:
+    """An area's counts: its members' sums, cell by cell (so the sums of their records)."""
+    return {cell: sum(theirs[cell] for theirs in members.values())
+            for year in years for cell in year_model(area, year).cells}
+
+
+def publish_territory(counts: Mapping[CellId, int], territory: Territory, years: range,
+                      rule: SuppressionRule) -> Publication:
+    """Protect and audit every year of ``years`` of one territory, from its counts."""
     return Publication(territory, rule,
                        {year: protect_year(counts, year_model(territory, year), rule)
                         for year in years})
@@ -65,8 +106,36 @@ def publish_territory(counts: Mapping[CellId, int], territory: Territory, years:
 
 def report_tables(publication: Publication, year: int,
                   first_year: int) -> dict[str, PublishedTable]:
-    """The published tables of the report for ``year``."""
-    return {spec.name: _table(spec, publication, year, first_year) for spec in TABLE_SPECS}
+    """The published tables of the report for ``year``; an area's with its members' cases,
+    as they publish them."""
+    tables = {spec.name: _table(spec, publication, year, first_year)
+              for spec in specs_of(publication.territory)}
+    if publication.territory.is_area:
+        tables["cases_by_state"] = _by_member(
+            "cases_by_state", f"Cases by state and territory in {year}", year,
+            _leaf_publications(publication), publication.rule)
+    if any(member.territory.is_area for member in publication.members.values()):
+        tables["cases_by_region"] = _by_member(
+            "cases_by_region", f"Cases by HHS region in {year}", year, publication.members,
+            publication.rule)
+    return tables
+
+
+def _leaf_publications(publication: Publication) -> dict[str, Publication]:
+    """The publications of an area's territories, by code."""
+    if not publication.territory.is_area:
+        return {publication.territory.code: publication}
+    return {code: leaf for member in publication.members.values()
+            for code, leaf in _leaf_publications(member).items()}
+
+
+def _by_member(name: str, title: str, year: int, members: Mapping[str, Publication],
+               rule: SuppressionRule) -> PublishedTable:
+    """Members' cases of ``year``, each as its own report publishes it."""
+    rows = tuple({"category": m.territory.name, "code": code,
+                  "value": m.mark(("cases_by_year", year, year))}
+                 for code, m in members.items())
+    return PublishedTable(name, title, "code", rows, footnote=_footnote(rows, rule))
 
 
 def _table(spec: TableSpec, publication: Publication, year: int,
@@ -87,10 +156,15 @@ def _table(spec: TableSpec, publication: Publication, year: int,
     elif spec.top and not rows:
         kind = "sex" if spec.column == "sex_venue" else "labor"
         note = f"All {kind} trafficking venues reported fewer than {_times(threshold)}."
-    footnote = (f"Withheld to protect other small counts; each such count is {threshold} "
-                f"or more." if any(is_complementary(row["value"]) for row in rows) else None)
     title = spec.title.format(year=year, first_year=first_year)
-    return PublishedTable(spec.name, title, spec.key, tuple(rows), note, footnote)
+    return PublishedTable(spec.name, title, spec.key, tuple(rows), note,
+                          _footnote(rows, publication.rule))
+
+
+def _footnote(rows, rule: SuppressionRule) -> str | None:
+    """What a table says under it when some count was withheld to protect others."""
+    return (f"Withheld to protect other small counts; each such count is {rule.threshold} "
+            f"or more." if any(is_complementary(row["value"]) for row in rows) else None)
 
 
 def _row_name(spec: TableSpec, key, label: str) -> dict:
