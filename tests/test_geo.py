@@ -174,6 +174,18 @@ def test_frames_fit_the_map_box_at_one_scale(code):
         == {round(layout.scale, 3)}
 
 
+def test_frames_get_a_positive_scale_or_a_clear_error():
+    """A cut into rows whose margins, gaps and titles overflow the box is left out: in a low box
+    the Northern Islands' seven frames share one row, not a column at a negative scale."""
+    layout = geo.arrange_frames(_frames("MP"), 540, 60)
+    assert layout.scale > 0 and [len(row) for row in layout.rows] == [7]
+    assert sum(frame.size(layout.scale)[0] for frame in layout.rows[0]) \
+        + geo.FRAME_GAP * 6 <= 540
+    for code, width, height in [("MP", 60, 150), ("VI", 12, 400)]:
+        with pytest.raises(ValueError, match="do not fit"):
+            geo.arrange_frames(_frames(code), width, height)
+
+
 def test_virgin_islands_keep_their_true_relative_sizes():
     """St. Croix is drawn wider than St. Thomas in the ratio of their true widths."""
     layout = geo.arrange_frames(_frames("VI"), 540, 400)

@@ -419,6 +419,9 @@ def arrange_frames(frames: list[Frame], width: int, height: int) -> FrameLayout:
     handful of frames), each row then read west to east. The layout kept draws the land large
     with little empty figure around it: the most frame area times the share of the figure
     that frames fill.
+
+    A cut whose frames' margins, gaps and titles alone overflow the box has no scale: it is
+    left out. ``ValueError`` if every cut is, rather than a layout at a scale of zero or less.
     """
     order = sorted(frames, key=lambda f: -f.bounds[3])
     layouts = []
@@ -426,8 +429,13 @@ def arrange_frames(frames: list[Frame], width: int, height: int) -> FrameLayout:
         starts = [0] + [i + 1 for i, cut in enumerate(cuts) if cut]
         rows = [order[start:end] for start, end in zip(starts, [*starts[1:], len(order)],
                                                        strict=True)]
-        layouts.append(FrameLayout(tuple(tuple(sorted(row, key=lambda f: f.bounds[0]))
-                                         for row in rows), _fitting_scale(rows, width, height)))
+        scale = _fitting_scale(rows, width, height)
+        if scale > 0:
+            layouts.append(FrameLayout(tuple(tuple(sorted(row, key=lambda f: f.bounds[0]))
+                                             for row in rows), scale))
+    if not layouts:
+        raise ValueError(f"{len(frames)} frames do not fit {width} x {height} pixels: their "
+                         "margins, gaps and titles leave no room for land")
     return max(layouts, key=_compactness)
 
 
