@@ -194,8 +194,42 @@ def test_a_members_map_draws_every_member_with_its_published_cell(name):
     assert {label for label, _, _ in shapes} == set(expected)
     assert all(fill == expected[label] and d.startswith("M") for label, fill, d in shapes)
     titles = set(re.findall(r"aria-label=\"Title text '([^']*)'\"", _members_svg(name)))
+    near = geo.contiguous_codes() & set(MEMBERS[name])
+    tiny = charts.TINY_MEMBERS & near if len(near) > 1 else set()
     assert {TERRITORIES[code].name for code in MEMBERS[name]} - titles \
-        == {TERRITORIES[code].name for code in geo.contiguous_codes() & set(MEMBERS[name])}
+        == {TERRITORIES[code].name for code in near - tiny}
+
+
+def _extent(d: str) -> tuple[float, float]:
+    """Width and height in pixels of a path's points."""
+    points = [(float(x), float(y)) for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
+    return (max(x for x, _ in points) - min(x for x, _ in points),
+            max(y for _, y in points) - min(y for _, y in points))
+
+
+@pytest.mark.parametrize("name", ["III", "nation"])
+def test_the_district_of_columbia_gets_an_inset_large_enough_to_see(name):
+    """In place it is a speck (2 px across on the nation's map): it stays there, unlabelled and
+    hidden from screen readers, and its one labelled shape is a titled inset's, tens of pixels
+    across, filled like the other members."""
+    svg, table = _members_svg(name), _by_member(MEMBERS[name])
+    cell = next(row["value"] for row in table.rows if row["code"] == "DC")
+    district = [(fill, d) for label, fill, d in _member_shapes(svg)
+                if label == f"District of Columbia: {format_value(cell)}"]
+    assert len(district) == 1 and district[0][0] == FILL_OF[cell]
+    assert min(_extent(district[0][1])) >= 40
+    assert "aria-label=\"Title text 'District of Columbia'\"" in svg
+    hidden = re.findall(r'<g class="mark-shape[^"]*" aria-hidden="true"><path [^>]*d="([^"]*)"'
+                        r'[^>]*fill="([^"]*)"', svg)
+    assert [fill for _, fill in hidden] == [FILL_OF[cell]] and max(_extent(hidden[0][0])) < 15
+    assert charts.TINY_NOTE in unescape(svg)
+
+
+def test_a_map_of_the_district_alone_needs_no_inset():
+    svg = charts.members_map_svg(_by_member(["DC"]), ["DC"], RULE)
+    ((label, _, d),) = _member_shapes(svg)
+    assert label.startswith("District of Columbia") and _extent(d)[0] > 300
+    assert "Title text" not in svg and "aria-hidden=\"true\"><path" not in svg
 
 
 @pytest.mark.parametrize("name", MEMBERS)

@@ -210,11 +210,15 @@ def map_svg(table: PublishedTable, territory: Territory, rule: SuppressionRule) 
     return to_svg(county_map(table, territory, rule)) if table.rows else ""
 
 
-def _shapes(features: list[dict] | tuple[dict, ...], encoding: dict) -> alt.Chart:
+def _shapes(features: list[dict] | tuple[dict, ...], encoding: dict,
+            aria: bool = True) -> alt.Chart:
+    """Shapes of the features, drawn and described by ``encoding`` (hidden from screen
+    readers unless ``aria``)."""
     # As JSON text, which Vega-Lite parses: Altair would walk every coordinate of an object.
     data = alt.Data(values=json.dumps({"type": "FeatureCollection", "features": list(features)}),
                     format=alt.DataFormat(property="features", type="json"))
-    return (alt.Chart(data).mark_geoshape(stroke="#555555", strokeWidth=0.4, clip=False)
+    return (alt.Chart(data).mark_geoshape(stroke="#555555", strokeWidth=0.4, clip=False,
+                                          aria=aria)
             .encode(**encoding))
 
 
@@ -237,14 +241,19 @@ def _framed(frame: geo.Frame, scale: float, encoding: dict) -> alt.Chart:
             .properties(width=width, height=height, view=FRAME))
 
 
-MEMBERS_NOTE = alt.TitleParams(
-    "Each framed state or territory is drawn at its own scale, small islands enlarged most.",
-    orient="bottom", anchor="start", fontSize=12, fontWeight="normal", color="#555555",
-    offset=10)
+MEMBERS_NOTE = ("Each framed state or territory is drawn at its own scale, small islands "
+                "enlarged most.")
+TINY_NOTE = "The District of Columbia, too small to see in place, is framed as well."
+"""The line under a map with a tiny member's inset (``TINY_MEMBERS``)."""
 INSET_AREA, INSET_SIZING = 20000, 0.2
 """Square pixels of land (of its frames' land boxes) the largest framed member gets at most;
 another gets that times the ratio of their true land areas to the power ``INSET_SIZING``, so
 Guam's box is about a third of Alaska's across, where true scale would make it a sixtieth."""
+TINY_MEMBERS, TINY_INSET_AREA = frozenset({"DC"}), 4000
+"""Contiguous members too small to see or point at in the shared frame, and the square pixels
+of land their inset gets at most. The District of Columbia (177 km², a twentieth of Rhode
+Island) is 11 px across on Region III's map, the smallest that holds it, and 2 px on the
+nation's: it keeps its place there, unlabelled, and gets a labelled inset like a far member."""
 INSETS_PER_ROW = 3
 TITLE_CHARACTER = 7
 """Pixels a character of a frame's title takes at most, for a title wider than its frame."""
@@ -262,7 +271,9 @@ def members_map(table: PublishedTable, codes: list[str],
     The contiguous members share one Albers frame at one scale. Each other member (Alaska,
     Hawaii, the island territories) gets a labelled inset of its own, sized by its true area
     but far less than in proportion, so the smallest islands are seen; scattered islands are
-    split into frames as on the member's county map.
+    split into frames as on the member's county map. A tiny contiguous member (``TINY_MEMBERS``:
+    the District of Columbia) sharing the frame with others stays there unlabelled, hidden from
+    screen readers, and gets a labelled inset too.
     """
     bins = map_bins(rule)
     value_of = {row["code"]: row["value"] for row in table.rows}
@@ -273,17 +284,25 @@ def members_map(table: PublishedTable, codes: list[str],
     encoding = {"color": _bin_colour(rule, bins, {f["properties"]["bin"] for f in features}),
                 "description": MEMBER_ARIA}
     near = [f for f in features if f["id"] in geo.contiguous_codes()]
-    far = [_Inset.of(f) for f in features if f["id"] not in geo.contiguous_codes()]
+    tiny = [f for f in near if f["id"] in TINY_MEMBERS] if len(near) > 1 else []
+    insets = [_Inset.of(f, TINY_INSET_AREA) for f in tiny] + [
+        _Inset.of(f) for f in features if f["id"] not in geo.contiguous_codes()]
     views = []
     if near:
         projection, aspect = geo.albers(near)
-        views.append(_shapes(near, encoding).project(**projection)
+        shapes = _shapes([f for f in near if f not in tiny], encoding)
+        if tiny:
+            shapes += _shapes(tiny, {"color": encoding["color"]}, aria=False)
+        views.append(shapes.project(**projection)
                      .properties(width=MAP_WIDTH, height=_map_height(aspect)))
-    if not far:
+    if not insets:
         return views[0]
     views += [alt.hconcat(*(inset.chart(area, encoding) for inset, area in row),
-                          spacing=geo.FRAME_GAP) for row in _inset_rows(far)]
-    return alt.vconcat(*views, spacing=geo.FRAME_GAP, title=MEMBERS_NOTE)
+                          spacing=geo.FRAME_GAP) for row in _inset_rows(insets)]
+    note = [MEMBERS_NOTE, TINY_NOTE] if tiny else MEMBERS_NOTE
+    return alt.vconcat(*views, spacing=geo.FRAME_GAP, title=alt.TitleParams(
+        note, orient="bottom", anchor="start", fontSize=12, fontWeight="normal",
+        color="#555555", offset=10))
 
 
 def members_map_svg(table: PublishedTable, codes: list[str], rule: SuppressionRule) -> str:
@@ -301,13 +320,15 @@ class _Inset:
     frames: tuple[geo.Frame, ...]
     projection: dict
     aspect: float
+    most: float = INSET_AREA
+    """The square pixels of land it gets at most."""
 
     @classmethod
-    def of(cls, feature: dict) -> _Inset:
-        """The inset of one member's feature."""
+    def of(cls, feature: dict, most: float = INSET_AREA) -> _Inset:
+        """The inset of one member's feature, its land spanning ``most`` square pixels at most."""
         frames = geo.map_frames([feature], feature["id"], name="name")
         return cls(feature, tuple(sorted(frames, key=lambda frame: frame.bounds[0])),
-                   *geo.albers([feature]))
+                   *geo.albers([feature]), most)
 
     @property
     def west(self) -> float:
@@ -366,7 +387,7 @@ def _inset_rows(insets: list[_Inset]) -> list[list[tuple[_Inset, float]]]:
         rows: list[list[tuple[_Inset, float]]] = [[]]
         used = 0
         for inset in insets:
-            area = INSET_AREA * shrink * (inset.land / largest) ** INSET_SIZING
+            area = shrink * min(inset.most, INSET_AREA * (inset.land / largest) ** INSET_SIZING)
             if rows[-1] and used + inset.width(area) > MAP_WIDTH:
                 rows, used = [*rows, []], 0
             rows[-1].append((inset, area))
