@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from html import unescape
 
 import pytest
 
 from htprofiles.contract import geo
-from htprofiles.contract.suppression import COMPLEMENTARY, SuppressionRule
+from htprofiles.contract.suppression import COMPLEMENTARY, SuppressionRule, format_value
 from htprofiles.contract.territories import TERRITORIES
 from htprofiles.publication.tables import PublishedTable
 from htprofiles.rendering import charts, sections
@@ -26,6 +27,22 @@ BY_COUNTY = PublishedTable("cases_by_county", "Cases by county", "fips", (
     {"fips": "78030", "county": "St. Thomas", "value": 12}))
 BY_TERRITORY = PublishedTable("cases", "Cases", "code", (
     {"code": "VI", "value": "<3"}, {"code": "TX", "value": 372}))
+MEMBERS = {region: [code for code, t in TERRITORIES.items() if t.hhs_region == region]
+           for region in dict.fromkeys(t.hhs_region for t in TERRITORIES.values())}
+MEMBERS["nation"] = list(TERRITORIES)
+"""Each HHS region's states and territories, from the registry, and the nation's."""
+FILL_OF = dict(zip(["<3", COMPLEMENTARY, 5, 12, 30, 50, 140, 405, 1_239],
+                   [charts.MAP_COLOURS[0], charts.PROTECTING, *charts.MAP_COLOURS[1:],
+                    charts.MAP_COLOURS[-1]], strict=True))
+"""Published cells of each kind, both marks and a count in every bin, and their fills."""
+SHOWN = list(FILL_OF)
+
+
+def _by_member(codes: list[str], cells: list = SHOWN) -> PublishedTable:
+    """A table of the members' published cases, the cells taken in turn."""
+    return PublishedTable("cases_by_member", "Cases by state or territory", "code", tuple(
+        {"category": TERRITORIES[code].name, "code": code, "value": cells[i % len(cells)]}
+        for i, code in enumerate(codes)))
 
 CHARTS = {
     "columns by year": lambda: charts.bar_chart(BY_YEAR),
@@ -36,6 +53,10 @@ CHARTS = {
             {"fips": fips, "county": name, "value": 4}
             for fips, name in geo.county_names("15").items())), TERRITORIES["HI"], RULE),
     "national tile map": lambda: charts.tile_map(BY_TERRITORY, RULE, "Cases"),
+    "members map of a region": lambda: charts.members_map(
+        _by_member(MEMBERS["IX"]), MEMBERS["IX"], RULE),
+    "members map of the nation": lambda: charts.members_map(
+        _by_member(MEMBERS["nation"]), MEMBERS["nation"], RULE),
 }
 
 
@@ -145,3 +166,124 @@ def test_a_tile_map_of_withheld_counts_colours_every_tile():
     svg = charts.to_svg(charts.tile_map(table, RULE, "Cases"))
     tiles = re.findall(r'<path aria-label="col: \d+; row: \d+; Cases: ([^"]*)"', svg)
     assert "fewer than 3" in tiles and "withheld (3 or more)" in tiles
+
+
+# Maps of an HHS region's or the nation's states and territories.
+
+@cache
+def _members_svg(name: str) -> str:
+    return charts.members_map_svg(_by_member(MEMBERS[name]), MEMBERS[name], RULE)
+
+
+def _member_shapes(svg: str) -> list[tuple[str, str, str]]:
+    """(aria-label, fill, path data) of each shape drawn."""
+    tags = [dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+            for tag in re.findall(r"<path [^>]*>", svg)]
+    return [(unescape(tag["aria-label"]), tag["fill"], tag["d"]) for tag in tags
+            if tag.get("aria-roledescription") == "geoshape"]
+
+
+@pytest.mark.parametrize("name", MEMBERS)
+def test_a_members_map_draws_every_member_with_its_published_cell(name):
+    """Each member is a shape labelled with its name and published cell, filled with its
+    cell's bin colour; far members (Alaska, Hawaii, the islands) in a frame titled by name."""
+    table = _by_member(MEMBERS[name])
+    shapes = _member_shapes(_members_svg(name))
+    expected = {f"{TERRITORIES[row['code']].name}: {format_value(row['value'])}":
+                FILL_OF[row["value"]] for row in table.rows}
+    assert {label for label, _, _ in shapes} == set(expected)
+    assert all(fill == expected[label] and d.startswith("M") for label, fill, d in shapes)
+    titles = set(re.findall(r"aria-label=\"Title text '([^']*)'\"", _members_svg(name)))
+    near = geo.contiguous_codes() & set(MEMBERS[name])
+    tiny = charts.TINY_MEMBERS & near if len(near) > 1 else set()
+    assert {TERRITORIES[code].name for code in MEMBERS[name]} - titles \
+        == {TERRITORIES[code].name for code in near - tiny}
+
+
+def _extent(d: str) -> tuple[float, float]:
+    """Width and height in pixels of a path's points."""
+    points = [(float(x), float(y)) for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
+    return (max(x for x, _ in points) - min(x for x, _ in points),
+            max(y for _, y in points) - min(y for _, y in points))
+
+
+@pytest.mark.parametrize("name", ["III", "nation"])
+def test_the_district_of_columbia_gets_an_inset_large_enough_to_see(name):
+    """In place it is a speck (2 px across on the nation's map): it stays there, unlabelled and
+    hidden from screen readers, and its one labelled shape is a titled inset's, tens of pixels
+    across, filled like the other members."""
+    svg, table = _members_svg(name), _by_member(MEMBERS[name])
+    cell = next(row["value"] for row in table.rows if row["code"] == "DC")
+    district = [(fill, d) for label, fill, d in _member_shapes(svg)
+                if label == f"District of Columbia: {format_value(cell)}"]
+    assert len(district) == 1 and district[0][0] == FILL_OF[cell]
+    assert min(_extent(district[0][1])) >= 40
+    assert "aria-label=\"Title text 'District of Columbia'\"" in svg
+    hidden = re.findall(r'<g class="mark-shape[^"]*" aria-hidden="true"><path [^>]*d="([^"]*)"'
+                        r'[^>]*fill="([^"]*)"', svg)
+    assert [fill for _, fill in hidden] == [FILL_OF[cell]] and max(_extent(hidden[0][0])) < 15
+    assert charts.TINY_NOTE in unescape(svg)
+
+
+def test_a_map_of_the_district_alone_needs_no_inset():
+    svg = charts.members_map_svg(_by_member(["DC"]), ["DC"], RULE)
+    ((label, _, d),) = _member_shapes(svg)
+    assert label.startswith("District of Columbia") and _extent(d)[0] > 300
+    assert "Title text" not in svg and "aria-hidden=\"true\"><path" not in svg
+
+
+@pytest.mark.parametrize("name", MEMBERS)
+def test_a_members_map_fits_the_width_of_the_county_map(name):
+    width = float(re.search(r'<svg[^>]*width="([\d.]+)"', _members_svg(name))[1])
+    assert width <= charts.MAP_WIDTH + 12  # Vega's padding, and strokes on the edge
+
+
+def test_a_members_map_has_the_county_maps_legend():
+    legend = re.compile(r'aria-label="(Symbol legend[^"]*)"')
+    county = charts.map_svg(BY_COUNTY, TERRITORIES["VI"], RULE)
+    assert legend.search(_members_svg("II"))[1] == legend.search(county)[1]
+    plain = _by_member(MEMBERS["I"], ["<3", 5])
+    assert "withheld" not in legend.search(charts.members_map_svg(plain, MEMBERS["I"], RULE))[1]
+
+
+NUMBER = r"\d+(?:,\d{3})*"
+
+
+def test_a_members_map_shows_no_digit_of_a_withheld_count():
+    """The counts behind the marks (say 76 and 7 behind "withheld", 1 and 2 behind "<3") use
+    digits no published count (``SHOWN``) and no legend entry has: none may appear in any text
+    or label. Every number read is a published count or a bin's bound (or the legend's size)."""
+    table, svg = _by_member(MEMBERS["nation"]), _members_svg("nation")
+    read = [unescape(text) for text in re.findall(r'aria-label="([^"]*)"', svg)
+            + re.findall(r">([^<>]+)</text>", svg)]
+    assert not any(re.search("[67]", text) for text in read)
+    numbers = {n for text in read for n in re.findall(NUMBER, text)}
+    assert numbers <= {format_value(v) for v in table.values() if isinstance(v, int)} | {
+        n for _, label in charts.map_bins(RULE) for n in re.findall(NUMBER, label)} | {"8"}
+
+
+def test_a_members_table_withheld_whole_draws_no_map():
+    table = PublishedTable("cases_by_member", "Cases", "code", (), note="Withheld in full.")
+    assert charts.members_map_svg(table, MEMBERS["II"], RULE) == ""
+
+
+@pytest.mark.parametrize("code", sorted(set(TERRITORIES) - geo.contiguous_codes()))
+def test_a_far_members_land_fills_its_frames(code):
+    """Scattered islands are framed as on their county map, each frame filled; one frame is
+    drawn edge to edge, within its padding."""
+    inset = charts._Inset.of(geo.state_features([code])[0])
+    if len(inset.frames) > 1:
+        for frame in inset.frames:
+            islands = [geo._mercator_bounds(polygon[0]) for f in frame.features
+                       for polygon in geo._polygon_list(f["geometry"])]
+            assert geo.land_fill(islands) >= geo.LAND_FILL
+        return
+    ((width, height),) = inset._sizes(charts.INSET_AREA / 4)
+    svg = charts.to_svg(inset.chart(charts.INSET_AREA / 4, {}))
+    points = [(float(x), float(y)) for d in re.findall(r'<path (?!class=)[^>]*? d="([^"]*)"', svg)
+              for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
+    land = geo.FRAME_PAD
+    assert min(x for x, _ in points) == pytest.approx(land, abs=2)
+    assert max(x for x, _ in points) == pytest.approx(width - land, abs=2)
+    assert min(y for _, y in points) == pytest.approx(land, abs=2)
+    assert max(y for _, y in points) == pytest.approx(height - land, abs=2)

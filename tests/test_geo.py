@@ -174,6 +174,18 @@ def test_frames_fit_the_map_box_at_one_scale(code):
         == {round(layout.scale, 3)}
 
 
+def test_frames_get_a_positive_scale_or_a_clear_error():
+    """A cut into rows whose margins, gaps and titles overflow the box is left out: in a low box
+    the Northern Islands' seven frames share one row, not a column at a negative scale."""
+    layout = geo.arrange_frames(_frames("MP"), 540, 60)
+    assert layout.scale > 0 and [len(row) for row in layout.rows] == [7]
+    assert sum(frame.size(layout.scale)[0] for frame in layout.rows[0]) \
+        + geo.FRAME_GAP * 6 <= 540
+    for code, width, height in [("MP", 60, 150), ("VI", 12, 400)]:
+        with pytest.raises(ValueError, match="do not fit"):
+            geo.arrange_frames(_frames(code), width, height)
+
+
 def test_virgin_islands_keep_their_true_relative_sizes():
     """St. Croix is drawn wider than St. Thomas in the ratio of their true widths."""
     layout = geo.arrange_frames(_frames("VI"), 540, 400)
@@ -190,3 +202,53 @@ def test_virgin_islands_keep_their_true_relative_sizes():
                    for f in geo.territory_features("78")}
     assert widths["St. Croix"] / widths["St. Thomas"] == pytest.approx(
         true_widths["St. Croix"] / true_widths["St. Thomas"], rel=0.02)
+
+
+# States and territories as whole shapes, for maps of several members.
+
+FAR = {"AK", "HI", "PR", "VI", "GU", "AS", "MP"}
+
+
+def test_state_features_name_every_territory_with_closed_rings():
+    features = geo.state_features(list(TERRITORIES))
+    assert [f["id"] for f in features] == list(TERRITORIES)
+    for feature, territory in zip(features, TERRITORIES.values(), strict=True):
+        assert feature["properties"] == {"code": territory.code, "name": territory.name}
+        assert _rings(feature)
+        for ring in _rings(feature):
+            assert len(ring) >= 4 and ring[0] == ring[-1]
+
+
+def test_alaska_state_is_contiguous_across_the_antimeridian():
+    (alaska,) = geo.state_features(["AK"])
+    lons = [lon for lon, _ in _points([alaska])]
+    assert min(lons) < -180 and max(lons) - min(lons) < 60
+    (guam,) = geo.state_features(["GU"])
+    assert all(144 < lon < 146 for lon, _ in _points([guam]))
+
+
+def test_contiguous_states_are_those_sharing_a_border():
+    assert set(TERRITORIES) - geo.contiguous_codes() == FAR
+    assert len(geo.contiguous_codes()) == 49  # the contiguous 48 and DC
+
+
+def _drawn_box(features: list[dict], projection: dict, width: int, height: int) -> list[float]:
+    """Left, top, right and bottom of the land Vega draws in a box of this size."""
+    chart = (alt.Chart(alt.Data(values=features)).mark_geoshape()
+             .project(**projection).properties(width=width, height=height))
+    svg = vlc.vegalite_to_svg(chart.to_dict())
+    points = [(float(x), float(y)) for d in re.findall(r'<path (?!class=)[^>]*? d="([^"]*)"', svg)
+              for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return [min(xs), min(ys), max(xs), max(ys)]
+
+
+@pytest.mark.parametrize("codes", [["AK"], ["HI"], ["PR"], ["ME", "NH", "VT", "MA", "CT", "RI"],
+                                   sorted(geo.contiguous_codes())], ids=lambda c: c[0])
+def test_albers_aspect_is_the_shape_vega_draws(codes):
+    """A box of the aspect albers() gives is filled edge to edge: no band of empty map."""
+    features = geo.state_features(codes)
+    projection, aspect = geo.albers(features)
+    left, top, right, bottom = _drawn_box(features, projection, 300, round(300 * aspect))
+    assert right - left == pytest.approx(300, abs=3)
+    assert bottom - top == pytest.approx(300 * aspect, abs=3)

@@ -1,4 +1,4 @@
-"""County geography from the vendored us-atlas TopoJSON."""
+"""County and state geography from the vendored us-atlas TopoJSON."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+from .territories import TERRITORIES
 
 _Point = tuple[float, float]
 _Ring = list[_Point]
@@ -79,13 +81,16 @@ def _shift_west(polygons: list[list[_Ring]]) -> list[list[_Ring]]:
 
 
 def _rounded(ring: _Ring) -> list[list[float]]:
-    """Round a ring to a few decimals and drop the consecutive duplicates that rounding creates."""
+    """Round a ring to a few decimals and drop the consecutive duplicates that rounding creates.
+
+    A ring left open is closed: the atlas's outline of Illinois lacks an arc one quantum long.
+    """
     out: list[list[float]] = []
     for lon, lat in ring:
         point = [round(lon, _DECIMALS), round(lat, _DECIMALS)]
         if point != (out[-1] if out else None):
             out.append(point)
-    return out
+    return out + [out[0]] if out and out[0] != out[-1] else out
 
 
 def _cleaned(polygon: list[_Ring]) -> list[list[list[float]]]:
@@ -140,6 +145,69 @@ def territory_features(state_fips: str) -> list[dict]:
         }
         for g, polygons in zip(geometries, shapes, strict=True)
     ]
+
+
+def state_features(codes: list[str]) -> list[dict]:
+    """Cut some states and territories (USPS codes) out of the atlas as GeoJSON Features.
+
+    One ``Feature`` per code, in the order given, with ``id`` and ``properties`` ``code`` and
+    ``name`` (the registry's name, not the atlas's). Alaska's Aleutians are shifted west like
+    its counties, so it stays one contiguous shape.
+    """
+    by_fips = {g["id"]: g for g in _atlas()["objects"]["states"]["geometries"]}
+    features = []
+    for code in codes:
+        polygons = _polygons(by_fips[TERRITORIES[code].fips])
+        if _straddles_antimeridian([polygons]):
+            polygons = _shift_west(polygons)
+        features.append({"type": "Feature", "id": code,
+                         "properties": {"code": code, "name": TERRITORIES[code].name},
+                         "geometry": _geometry(polygons)})
+    return features
+
+
+@cache
+def contiguous_codes() -> frozenset[str]:
+    """The states that share a border with another: the contiguous 48 and DC.
+
+    Read from the atlas (a shared border is an arc two states use), so Alaska, Hawaii and the
+    island territories are the ones left out without a list saying so.
+    """
+    def arcs(nested) -> set[int]:
+        return {nested if nested >= 0 else ~nested} if isinstance(nested, int) \
+            else set().union(*map(arcs, nested))
+
+    states = {g["id"]: arcs(g["arcs"]) for g in _atlas()["objects"]["states"]["geometries"]}
+    return frozenset(t.code for t in TERRITORIES.values()
+                     if any(states[t.fips] & used for fips, used in states.items()
+                            if fips != t.fips))
+
+
+_PARALLELS = (math.radians(29.5), math.radians(45.5))
+"""Standard parallels of Vega's (d3's) ``albers``."""
+
+
+def albers(features: list[dict]) -> tuple[dict, float]:
+    """An Albers projection turned to the features' middle longitude, and the height over width
+    of their projected extent (for a box they fill).
+
+    Turning keeps a region upright (New England is tilted on a map centred on Kansas) and
+    Alaska whole across the antimeridian (its longitudes here run past -180).
+    """
+    points = [point for feature in features for ring in _rings(feature["geometry"])
+              for point in ring]
+    lons = [lon for lon, _ in points]
+    centre = round((min(lons) + max(lons)) / 2, 2)
+    sin0 = math.sin(_PARALLELS[0])
+    n = (sin0 + math.sin(_PARALLELS[1])) / 2
+    c = 1 + sin0 * (2 * n - sin0)
+    xs, ys = [], []
+    for lon, lat in points:  # d3's conicEqualAreaRaw; the sign of y does not change the extent
+        r = math.sqrt(c - 2 * n * math.sin(math.radians(lat))) / n
+        xs.append(r * math.sin(n * math.radians(lon - centre)))
+        ys.append(r * math.cos(n * math.radians(lon - centre)))
+    aspect = (max(ys) - min(ys)) / (max(xs) - min(xs))
+    return {"type": "albers", "rotate": [-centre, 0, 0]}, aspect
 
 
 def map_projection(territory_code: str) -> dict:
@@ -312,24 +380,26 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _frame(islands: list[tuple[dict, list, _Bounds]]) -> Frame:
-    """A frame of some islands, each given as (its county's feature, polygon, bounds)."""
+def _frame(islands: list[tuple[dict, list, _Bounds]], name: str) -> Frame:
+    """A frame of some islands, each given as (its feature, polygon, bounds), titled by the
+    ``name`` property of their features."""
     by_county: dict[str, tuple[dict, list]] = {}
     for feature, polygon, _ in islands:
         by_county.setdefault(feature["id"], (feature, []))[1].append(polygon)
     features = tuple(
         {**feature, "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
         for _, (feature, polygons) in sorted(by_county.items()))
-    return Frame(_names([f["properties"]["county"] for f in features]), features,
+    return Frame(_names([f["properties"][name] for f in features]), features,
                  _extent([bounds for _, _, bounds in islands]))
 
 
-def map_frames(features: list[dict], territory_code: str) -> list[Frame]:
+def map_frames(features: list[dict], territory_code: str, name: str = "county") -> list[Frame]:
     """The frames of a territory's map: one, unless its land leaves most of that one empty sea
     (the Virgin Islands, American Samoa, the Northern Mariana Islands); then the fewest groups
     of nearby islands whose land fills each frame.
 
-    Alaska keeps one frame: its Albers projection is not Mercator.
+    Alaska keeps one frame: its Albers projection is not Mercator. A frame's title names the
+    features it holds by their ``name`` property (a county, or a state on a map of several).
     """
     islands = [(f, polygon, _mercator_bounds(polygon[0])) for f in features
                for polygon in _polygon_list(f["geometry"])]
@@ -339,7 +409,7 @@ def map_frames(features: list[dict], territory_code: str) -> list[Frame]:
     grouping = next(groups for groups in reversed(_groupings(bounds))
                     if all(land_fill([bounds[i] for i in group]) >= LAND_FILL
                            for group in groups))
-    return [_frame([islands[i] for i in group]) for group in grouping]
+    return [_frame([islands[i] for i in group], name) for group in grouping]
 
 
 def arrange_frames(frames: list[Frame], width: int, height: int) -> FrameLayout:
@@ -349,6 +419,9 @@ def arrange_frames(frames: list[Frame], width: int, height: int) -> FrameLayout:
     handful of frames), each row then read west to east. The layout kept draws the land large
     with little empty figure around it: the most frame area times the share of the figure
     that frames fill.
+
+    A cut whose frames' margins, gaps and titles alone overflow the box has no scale: it is
+    left out. ``ValueError`` if every cut is, rather than a layout at a scale of zero or less.
     """
     order = sorted(frames, key=lambda f: -f.bounds[3])
     layouts = []
@@ -356,8 +429,13 @@ def arrange_frames(frames: list[Frame], width: int, height: int) -> FrameLayout:
         starts = [0] + [i + 1 for i, cut in enumerate(cuts) if cut]
         rows = [order[start:end] for start, end in zip(starts, [*starts[1:], len(order)],
                                                        strict=True)]
-        layouts.append(FrameLayout(tuple(tuple(sorted(row, key=lambda f: f.bounds[0]))
-                                         for row in rows), _fitting_scale(rows, width, height)))
+        scale = _fitting_scale(rows, width, height)
+        if scale > 0:
+            layouts.append(FrameLayout(tuple(tuple(sorted(row, key=lambda f: f.bounds[0]))
+                                             for row in rows), scale))
+    if not layouts:
+        raise ValueError(f"{len(frames)} frames do not fit {width} x {height} pixels: their "
+                         "margins, gaps and titles leave no room for land")
     return max(layouts, key=_compactness)
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
+from dataclasses import dataclass
 
 import altair as alt
 import vl_convert
@@ -177,20 +179,30 @@ def county_map(table: PublishedTable, territory: Territory,
         {**f, "properties": {**f["properties"], "bin": bin_of[f["id"]]}}
         for f in geo.territory_features(territory.fips)
     ]
-    domain, colours = _legend(rule, bins, set(bin_of.values()))
-    colour = alt.Color("properties.bin:O", title="Cases",
-                       scale=alt.Scale(domain=domain, range=colours),
-                       legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
-                                         symbolType="square"))
+    encoding = {"color": _bin_colour(rule, bins, set(bin_of.values()))}
     frames = geo.map_frames(features, territory.code)
     if len(frames) == 1:
-        low, high = MAP_HEIGHTS
-        height = round(min(max(MAP_WIDTH * geo.map_aspect(features, territory.code), low), high))
-        return (_shapes(features, colour).project(**geo.map_projection(territory.code))
+        height = _map_height(geo.map_aspect(features, territory.code))
+        return (_shapes(features, encoding).project(**geo.map_projection(territory.code))
                 .properties(width=MAP_WIDTH, height=height))
     layout = geo.arrange_frames(frames, MAP_WIDTH, MAP_HEIGHTS[1])
-    return alt.vconcat(*(_frame_row(row, layout.scale, colour) for row in layout.rows),
+    return alt.vconcat(*(_frame_row(row, layout.scale, encoding) for row in layout.rows),
                        spacing=geo.FRAME_GAP, title=FRAMES_NOTE)
+
+
+def _bin_colour(rule: SuppressionRule, bins: list[tuple[int, str]], shown: set[str]) -> alt.Color:
+    """The fill of a map's shapes by their ``bin`` property, with its legend."""
+    domain, colours = _legend(rule, bins, shown)
+    return alt.Color("properties.bin:O", title="Cases",
+                     scale=alt.Scale(domain=domain, range=colours),
+                     legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
+                                       symbolType="square"))
+
+
+def _map_height(aspect: float) -> int:
+    """A one-frame map's height: its shape's at the map's width, within ``MAP_HEIGHTS``."""
+    low, high = MAP_HEIGHTS
+    return round(min(max(MAP_WIDTH * aspect, low), high))
 
 
 def map_svg(table: PublishedTable, territory: Territory, rule: SuppressionRule) -> str:
@@ -198,30 +210,191 @@ def map_svg(table: PublishedTable, territory: Territory, rule: SuppressionRule) 
     return to_svg(county_map(table, territory, rule)) if table.rows else ""
 
 
-def _shapes(features: list[dict] | tuple[dict, ...], colour: alt.Color) -> alt.Chart:
+def _shapes(features: list[dict] | tuple[dict, ...], encoding: dict,
+            aria: bool = True) -> alt.Chart:
+    """Shapes of the features, drawn and described by ``encoding`` (hidden from screen
+    readers unless ``aria``)."""
     # As JSON text, which Vega-Lite parses: Altair would walk every coordinate of an object.
     data = alt.Data(values=json.dumps({"type": "FeatureCollection", "features": list(features)}),
                     format=alt.DataFormat(property="features", type="json"))
-    return (alt.Chart(data).mark_geoshape(stroke="#555555", strokeWidth=0.4, clip=False)
-            .encode(color=colour))
+    return (alt.Chart(data).mark_geoshape(stroke="#555555", strokeWidth=0.4, clip=False,
+                                          aria=aria)
+            .encode(**encoding))
 
 
-def _frame_row(frames: tuple[geo.Frame, ...], scale: float, colour: alt.Color) -> alt.HConcatChart:
+def _frame_row(frames: tuple[geo.Frame, ...], scale: float,
+               encoding: dict) -> alt.HConcatChart:
     """One row of framed island groups; neighbours of one title share it (the Northern
     Islands' scattered islands)."""
     views = []
     for title, group in itertools.groupby(frames, key=lambda frame: frame.title):
-        shapes = [_framed(frame, scale, colour) for frame in group]
+        shapes = [_framed(frame, scale, encoding) for frame in group]
         titled = alt.TitleParams(title, **FRAME_TITLE)
         views.append(shapes[0].properties(title=titled) if len(shapes) == 1
                      else alt.hconcat(*shapes, spacing=geo.FRAME_GAP // 2, title=titled))
     return alt.hconcat(*views, spacing=geo.FRAME_GAP)
 
 
-def _framed(frame: geo.Frame, scale: float, colour: alt.Color) -> alt.Chart:
+def _framed(frame: geo.Frame, scale: float, encoding: dict) -> alt.Chart:
     width, height = frame.size(scale)
-    return (_shapes(frame.features, colour).project(**frame.projection(scale))
+    return (_shapes(frame.features, encoding).project(**frame.projection(scale))
             .properties(width=width, height=height, view=FRAME))
+
+
+MEMBERS_NOTE = ("Each framed state or territory is drawn at its own scale, small islands "
+                "enlarged most.")
+TINY_NOTE = "The District of Columbia, too small to see in place, is framed as well."
+"""The line under a map with a tiny member's inset (``TINY_MEMBERS``)."""
+INSET_AREA, INSET_SIZING = 20000, 0.2
+"""Square pixels of land (of its frames' land boxes) the largest framed member gets at most;
+another gets that times the ratio of their true land areas to the power ``INSET_SIZING``, so
+Guam's box is about a third of Alaska's across, where true scale would make it a sixtieth."""
+TINY_MEMBERS, TINY_INSET_AREA = frozenset({"DC"}), 4000
+"""Contiguous members too small to see or point at in the shared frame, and the square pixels
+of land their inset gets at most. The District of Columbia (177 km², a twentieth of Rhode
+Island) is 11 px across on Region III's map, the smallest that holds it, and 2 px on the
+nation's: it keeps its place there, unlabelled, and gets a labelled inset like a far member."""
+INSETS_PER_ROW = 3
+TITLE_CHARACTER = 7
+"""Pixels a character of a frame's title takes at most, for a title wider than its frame."""
+BORDER = 2
+"""Pixels a frame's border adds to its width: Vega rounds its half-pixel out on each side."""
+MEMBER_ARIA = alt.Description("properties.aria:N")
+"""What a screen reader says of a member: its name and published cell."""
+
+
+def members_map(table: PublishedTable, codes: list[str],
+                rule: SuppressionRule) -> alt.TopLevelMixin:
+    """States and territories (``codes``, e.g. an HHS region's) coloured by their published
+    cells, binned like the county map; ``table`` has a row per code (``code`` and ``value``).
+
+    The contiguous members share one Albers frame at one scale. Each other member (Alaska,
+    Hawaii, the island territories) gets a labelled inset of its own, sized by its true area
+    but far less than in proportion, so the smallest islands are seen; scattered islands are
+    split into frames as on the member's county map. A tiny contiguous member (``TINY_MEMBERS``:
+    the District of Columbia) sharing the frame with others stays there unlabelled, hidden from
+    screen readers, and gets a labelled inset too.
+    """
+    bins = map_bins(rule)
+    value_of = {row["code"]: row["value"] for row in table.rows}
+    features = [{**f, "properties": {
+        **f["properties"], "bin": _bin_label(value_of[f["id"]], rule, bins),
+        "aria": f"{f['properties']['name']}: {format_value(value_of[f['id']])}"}}
+        for f in geo.state_features(codes)]
+    encoding = {"color": _bin_colour(rule, bins, {f["properties"]["bin"] for f in features}),
+                "description": MEMBER_ARIA}
+    near = [f for f in features if f["id"] in geo.contiguous_codes()]
+    tiny = [f for f in near if f["id"] in TINY_MEMBERS] if len(near) > 1 else []
+    insets = [_Inset.of(f, TINY_INSET_AREA) for f in tiny] + [
+        _Inset.of(f) for f in features if f["id"] not in geo.contiguous_codes()]
+    views = []
+    if near:
+        projection, aspect = geo.albers(near)
+        shapes = _shapes([f for f in near if f not in tiny], encoding)
+        if tiny:
+            shapes += _shapes(tiny, {"color": encoding["color"]}, aria=False)
+        views.append(shapes.project(**projection)
+                     .properties(width=MAP_WIDTH, height=_map_height(aspect)))
+    if not insets:
+        return views[0]
+    views += [alt.hconcat(*(inset.chart(area, encoding) for inset, area in row),
+                          spacing=geo.FRAME_GAP) for row in _inset_rows(insets)]
+    note = [MEMBERS_NOTE, TINY_NOTE] if tiny else MEMBERS_NOTE
+    return alt.vconcat(*views, spacing=geo.FRAME_GAP, title=alt.TitleParams(
+        note, orient="bottom", anchor="start", fontSize=12, fontWeight="normal",
+        color="#555555", offset=10))
+
+
+def members_map_svg(table: PublishedTable, codes: list[str], rule: SuppressionRule) -> str:
+    """The members map as SVG, or "" for a table withheld whole."""
+    return to_svg(members_map(table, codes, rule)) if table.rows else ""
+
+
+@dataclass(frozen=True)
+class _Inset:
+    """A far member's labelled inset: its scattered islands in a row of Mercator frames at one
+    scale (``frames``, as on its county map), or else one Albers frame turned to it, which
+    keeps Alaska whole."""
+
+    feature: dict
+    frames: tuple[geo.Frame, ...]
+    projection: dict
+    aspect: float
+    most: float = INSET_AREA
+    """The square pixels of land it gets at most."""
+
+    @classmethod
+    def of(cls, feature: dict, most: float = INSET_AREA) -> _Inset:
+        """The inset of one member's feature, its land spanning ``most`` square pixels at most."""
+        frames = geo.map_frames([feature], feature["id"], name="name")
+        return cls(feature, tuple(sorted(frames, key=lambda frame: frame.bounds[0])),
+                   *geo.albers([feature]), most)
+
+    @property
+    def west(self) -> float:
+        """How far west it lies (Mercator x), Guam and the Northern Marianas (across the
+        antimeridian) furthest."""
+        middle = (min(f.bounds[0] for f in self.frames) + max(f.bounds[2] for f in self.frames)) / 2
+        return middle - 2 * math.pi if middle > 0 else middle
+
+    @property
+    def land(self) -> float:
+        """The true area of its frames' land boxes (Mercator's, times cos^2 latitude)."""
+        def cos_lat(y: float) -> float:
+            return math.cos(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+        return sum((x1 - x0) * (y1 - y0) * cos_lat((y0 + y1) / 2) ** 2
+                   for x0, y0, x1, y1 in (frame.bounds for frame in self.frames))
+
+    def _scale(self, area: float) -> float:
+        """Pixels per radian at which its frames' land boxes span ``area`` square pixels."""
+        return math.sqrt(area / sum((x1 - x0) * (y1 - y0)
+                                    for x0, y0, x1, y1 in (f.bounds for f in self.frames)))
+
+    def _sizes(self, area: float) -> list[tuple[int, int]]:
+        """Its frames' sizes in pixels when their land spans ``area`` square pixels."""
+        if len(self.frames) > 1:
+            return [frame.size(self._scale(area)) for frame in self.frames]
+        width, pad = math.sqrt(area / self.aspect), geo.FRAME_PAD
+        return [(round(width) + 2 * pad, round(width * self.aspect) + 2 * pad)]
+
+    def width(self, area: float) -> int:
+        """Its width in pixels, its title's included, when its land spans ``area``."""
+        frames = sum(width + BORDER for width, _ in self._sizes(area)) \
+            + geo.FRAME_GAP // 2 * (len(self.frames) - 1)
+        return max(frames, TITLE_CHARACTER * len(self.feature["properties"]["name"]))
+
+    def chart(self, area: float, encoding: dict) -> alt.TopLevelMixin:
+        """The inset, its land spanning ``area`` square pixels."""
+        title = alt.TitleParams(self.feature["properties"]["name"], **FRAME_TITLE)
+        if len(self.frames) > 1:
+            scale = self._scale(area)
+            return alt.hconcat(*(_framed(frame, scale, encoding) for frame in self.frames),
+                               spacing=geo.FRAME_GAP // 2, title=title)
+        ((width, height),), pad = self._sizes(area), geo.FRAME_PAD
+        return (_shapes([self.feature], encoding)
+                .project(**self.projection, extent=[[pad, pad], [width - pad, height - pad]])
+                .properties(width=width, height=height, view=FRAME, title=title))
+
+
+def _inset_rows(insets: list[_Inset]) -> list[list[tuple[_Inset, float]]]:
+    """Insets west to east in rows of the map's width, each with the area its land spans: as
+    large as ``INSET_AREA`` allows while they fit one row per ``INSETS_PER_ROW`` insets."""
+    insets = sorted(insets, key=lambda inset: inset.west)
+    largest = max(inset.land for inset in insets)
+    most_rows = -(-len(insets) // INSETS_PER_ROW)
+    for shrink in (0.9**k for k in range(50)):
+        rows: list[list[tuple[_Inset, float]]] = [[]]
+        used = 0
+        for inset in insets:
+            area = shrink * min(inset.most, INSET_AREA * (inset.land / largest) ** INSET_SIZING)
+            if rows[-1] and used + inset.width(area) > MAP_WIDTH:
+                rows, used = [*rows, []], 0
+            rows[-1].append((inset, area))
+            used += inset.width(area) + geo.FRAME_GAP
+        if len(rows) <= most_rows:
+            break
+    return rows
 
 
 NOT_IN_RUN = "not in this run"
