@@ -17,7 +17,7 @@ from .batch import plan, store
 from .batch.build import BatchResult, run_build
 from .contract.parameters import parameter_rows
 from .contract.sample import embedded_sample_dir
-from .contract.territories import TERRITORIES
+from .contract.territories import PROFILED
 from .errors import HtprofilesError
 from .install import default_params_dir
 
@@ -93,9 +93,9 @@ def cmd_validate(args) -> int:
     from .contract.data import load_dataset
 
     dataset = load_dataset(_data_dir(args))
-    plan.check_territory_files(_params_dir(args), TERRITORIES)
+    plan.check_territory_files(_params_dir(args), PROFILED)
     print(f"OK: {len(dataset.signals):,} signals, {len(dataset.cases):,} cases, "
-          f"{len(dataset.victims):,} victims; {len(TERRITORIES)} territory files")
+          f"{len(dataset.victims):,} victims; {len(PROFILED)} territory files")
     return 0
 
 
@@ -117,10 +117,12 @@ def cmd_verify(args) -> int:
 
 
 def cmd_territories(args) -> int:
-    """``htprofiles territories``: the codes, FIPS codes, regions and names."""
+    """``htprofiles territories``: the codes, FIPS codes, regions and names, then the HHS
+    regions and the nation with their members."""
     print(f"{'code':<5} {'fips':<5} {'region':<7} name")
-    for t in TERRITORIES.values():
-        print(f"{t.code:<5} {t.fips:<5} {t.hhs_region:<7} {t.name}")
+    for t in PROFILED.values():
+        members = f" ({' '.join(t.members)})" if t.members else ""
+        print(f"{t.code:<5} {t.fips:<5} {t.hhs_region:<7} {t.name}{members}")
     return 0
 
 

@@ -20,7 +20,7 @@ from .contract.content import Link, load_territory_content, territory_file
 from .contract.data import load_dataset, slice_dataset
 from .contract.parameters import ReportParameters, validate_parameters
 from .contract.suppression import is_withheld
-from .contract.territories import TERRITORIES
+from .contract.territories import PROFILED
 from .errors import UsageError
 from .install import code_fingerprints, package_versions, sha256
 from .publication.profile import REPORT_MIME, Profile, build_profile
@@ -50,9 +50,8 @@ def prepare(**parameters) -> Profile:
     dataset = slice_dataset(dataset, params.territory)
     content = load_territory_content(params.params_path, params.territory)
     made_from = _provenance(params, territory_file(params.params_path, params.territory))
-    frames = {"signals": dataset.signals, "cases": dataset.cases, "victims": dataset.victims}
     _draw_altair_like_the_reports()
-    return build_profile(frames, TERRITORIES[params.territory], params.year, params.first_year,
+    return build_profile(dataset, PROFILED[params.territory], params.year, params.first_year,
                          params.rule, content, dataset.synthetic, made_from)
 
 
@@ -133,10 +132,19 @@ def show_chart(profile: Profile, name: str) -> None:
 
 
 def show_map(profile: Profile) -> None:
-    """The county map of the year's cases, with its note."""
-    published = profile.tables["cases_by_county"]
-    svg = charts.map_svg(published, profile.territory, profile.rule)
-    _show(sections.map_figure(svg, published, profile.rule, profile.year))
+    """The map of the year's cases with its note: by county, or a region's or the nation's
+    by state and territory (as each publishes its own), with their table."""
+    if not profile.territory.is_area:
+        published = profile.tables["cases_by_county"]
+        svg = charts.map_svg(published, profile.territory, profile.rule)
+        _show(sections.map_figure(svg, published, profile.rule, profile.year))
+        return
+    published = profile.tables["cases_by_state"]
+    svg = charts.members_map_svg(published, [row["code"] for row in published.rows],
+                                 profile.rule)
+    regions = profile.tables.get("cases_by_region")
+    _show(sections.members_figure(svg, published, profile.rule)
+          + (sections.table(regions) if regions else ""))
 
 
 def show_venues(profile: Profile) -> None:

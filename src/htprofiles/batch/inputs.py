@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from ..contract.territories import TERRITORIES
-from ..install import package_fingerprint, package_versions
+from ..contract.territories import AREAS, TERRITORIES, leaves
+from ..install import package_fingerprint, package_versions, sha256
 from . import state
 
 
@@ -47,7 +47,14 @@ class BatchInputs:
         return {"slices": slice_fingerprints(self._dataset, TERRITORIES),
                 "years": list(self._dataset.years), "synthetic": self._dataset.synthetic}
 
-    slices = property(lambda self: self._facts["slices"])
+    @cached_property
+    def slices(self) -> dict[str, str]:
+        """Each report's data key: its territory's slice, or a region's or the nation's
+        territories' slices together (any change among them rebuilds it)."""
+        territories = self._facts["slices"]
+        return territories | {code: sha256(" ".join(territories[leaf] for leaf in leaves(code))
+                                           .encode()) for code in AREAS}
+
     years = property(lambda self: self._facts["years"])
     synthetic = property(lambda self: self._facts["synthetic"])
 

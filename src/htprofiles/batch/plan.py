@@ -21,7 +21,7 @@ from ..contract.content import (
     validation_problems,
 )
 from ..contract.parameters import validate_parameters
-from ..contract.territories import TERRITORIES
+from ..contract.territories import PROFILED
 from ..errors import InputError, UsageError
 from . import state
 from .inputs import BatchInputs
@@ -82,10 +82,10 @@ class BatchConfig(BaseModel):
     @classmethod
     def _known(cls, value):
         if value == "all":
-            return tuple(TERRITORIES)
+            return tuple(PROFILED)
         if isinstance(value, str):
             raise ValueError('must be "all" or a list of territory codes')
-        unknown = [code for code in value if code not in TERRITORIES]
+        unknown = [code for code in value if code not in PROFILED]
         if unknown:
             raise ValueError(f"unknown territory codes: {' '.join(unknown)}")
         return value

@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from ..errors import InputError, Problem
-from .territories import TERRITORIES
+from .territories import PROFILED
 
 
 class _Strict(BaseModel):
@@ -62,7 +62,7 @@ class TerritoryContent(_Strict):
 
     @model_validator(mode="after")
     def _matches_registry(self) -> TerritoryContent:
-        known = TERRITORIES.get(self.code)
+        known = PROFILED.get(self.code)
         if known is None:
             raise ValueError(f"unknown territory code {self.code!r}")
         if (self.name, self.hhs_region) != (known.name, known.hhs_region):

@@ -25,7 +25,7 @@ from ..errors import UsageError
 from ..install import default_params_dir
 from .sample import embedded_sample_dir
 from .suppression import LEAST_VALUES, SuppressionRule, refusal
-from .territories import TERRITORIES
+from .territories import PROFILED
 
 WORKDIR_PARAMS = "params"
 """Where a batch report's kernel finds its data slice and territory file, relative to its
@@ -106,7 +106,7 @@ class ReportParameters(BaseModel):
     @field_validator("territory")
     @classmethod
     def _known(cls, code: str) -> str:
-        if code not in TERRITORIES:
+        if code not in PROFILED:
             raise ValueError(f"unknown territory {code!r} "
                              f"(htprofiles territories lists the codes)")
         return code

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..contract.content import TerritoryContent
+from ..contract.data import Dataset
 from ..contract.suppression import SuppressionRule
 from ..contract.territories import Territory
-from .catalogue import count_cells
-from .tables import PublishedTable, audit_summary, publish_territory, report_tables
+from .tables import PublishedTable, audit_summary, publish, report_tables
 
 REPORT_MIME = "application/vnd.htprofiles.report+json"
 """The MIME type under which the template's last cell publishes the report JSON."""
@@ -38,6 +38,7 @@ class Profile:
             "territory_name": self.territory.name,
             "year": self.year,
             "hhs_region": self.territory.hhs_region,
+            "members": list(self.territory.members),
             "data_window": {"first_year": self.first_year, "last_year": self.year},
             "synthetic_sample": self.synthetic,
             "suppression": self.rule.to_json(),
@@ -46,10 +47,11 @@ class Profile:
         }
 
 
-def build_profile(frames: dict, territory: Territory, year: int, first_year: int,
+def build_profile(dataset: Dataset, territory: Territory, year: int, first_year: int,
                   rule: SuppressionRule, content: TerritoryContent, synthetic: bool,
                   provenance: dict) -> Profile:
-    """Count, suppress, audit, publish: the only place raw records turn into published tables.
+    """Count, suppress, audit, publish: the only place raw records turn into published tables
+    (a region's or the nation's: its territories' records).
 
     The audit's result (ranges only, no count) joins the provenance as ``audit``.
 
@@ -59,7 +61,7 @@ def build_profile(frames: dict, territory: Territory, year: int, first_year: int
         If a withheld count could be worked out and no further suppression prevents it.
     """
     years = range(first_year, year + 1)
-    publication = publish_territory(count_cells(frames, territory, years), territory, years, rule)
+    publication = publish(dataset, territory, years, rule)
     tables = report_tables(publication, year, first_year)
     return Profile(territory, year, first_year, rule, tables, content, synthetic,
                    provenance | {"audit": audit_summary(tables)})

@@ -30,10 +30,11 @@ The rules, table by table in declaration order (docs/disclosure.md gives the rea
    venue list keeps its venues and withholds their counts. "At most" tables are asked first,
    since withholding their total changes what the tables after them can show.
 6. An area's count (an HHS region's, the nation's) is its members' sum, and their marks are
-   fixed: where any is withheld, the area's count is published only if what it leaves for
-   them lets each keep two values, from either side of its audited range, and never with
-   a lone withheld member. Otherwise the area's count is withheld, and its lines settle as
-   above. These lines settle as soon as their table is set up.
+   fixed: where any is withheld, the area's count is published only if one of them has no
+   upper bound and what it leaves for them is at least their least plus ``threshold - 1``
+   (never with a lone withheld member). Otherwise it is withheld, capped like a small count
+   (its partner on a line must have no upper bound), and its lines settle as above. These
+   lines settle as soon as their table is set up.
 
 The audit then checks that every withheld cell keeps two values or more; a report that fails
 is not written, and the message names its tables only. docs/disclosure.md gives the threat
@@ -419,8 +420,8 @@ class _Rules:
     def _members(self, line: Line) -> Change | None:
         """Rule 6: an area's published count, once a member's is withheld, must leave each
         withheld member two values or more: what it leaves for them is at least their least
-        plus ``threshold - 1`` and, where all are bounded, at most their greatest minus that,
-        so that a "no" (the count is then withheld) leaves each that many values too."""
+        plus ``threshold - 1``, so that a "no" (the count is then withheld) leaves each that
+        many values too. A withheld one is capped: its partner on its own lines must not be."""
         total = line.total[0]
         if not line.members or self.status[total] is not Status.COUNT or total not in self.large:
             return None  # withheld already, or a zero shown where every member's is a zero
@@ -434,19 +435,14 @@ class _Rules:
 
     def _leaves_two(self, line: Line, hidden: list[Cell]) -> bool:
         """Whether what the area's count leaves for its ``hidden`` members lets each keep two
-        values. Where the answers leave the count itself fewer than two, it may not be
-        withheld later for another line (it would be known)."""
-        room = {line.total[0]: 1} | {p: -1 for p in line.parts if p not in hidden}
-        margin = self.rule.threshold - 1
-        least = sum(self.ranges[p].low for p in hidden)
-        if not self.ask.at_least(room, least + margin):
+        values: asked only where one of them has no upper bound, and from below only, so
+        that the count, published, keeps no upper bound a later line could pin it against.
+        Where all are bounded, their ranges make the count's, which withheld keeps them."""
+        if None not in (self.ranges[p].high for p in hidden):
             return False
-        highs = [self.ranges[p].high for p in hidden]
-        if None in highs:
-            return True
-        if sum(highs) - least < 2 * margin + 1:
-            self.vouched.setdefault(line.total[0], set()).add(line)
-        return self.ask.at_least({c: -k for c, k in room.items()}, margin - sum(highs))
+        room = {line.total[0]: 1} | {p: -1 for p in line.parts if p not in hidden}
+        least = sum(self.ranges[p].low for p in hidden)
+        return self.ask.at_least(room, least + self.rule.threshold - 1)
 
     def _more(self, line: Line, room: dict, most: int) -> Change | None:
         """What a line withholds once its room is known to be at most ``most``: a venue list

@@ -14,12 +14,14 @@ from ..contract.suppression import (
     is_complementary,
     is_withheld,
 )
-from ..contract.territories import TERRITORIES
+from ..contract.territories import AREAS, NATION, PROFILED, TERRITORIES
 from ..publication.headline import HEADLINE_KINDS
 from ..publication.tables import PublishedTable
 from . import charts, sections
 from .templating import TEMPLATES, environment
 
+AREA_ORDER = [NATION, *(code for code in AREAS if code != NATION)]
+"""The nation first, then its regions: they lead the landing page."""
 STATUS_TEXT = {"failed": "failed", "stale": "last build failed; previous report kept"}
 """What the table says of a report that is not simply current."""
 
@@ -28,7 +30,8 @@ def overview_table(records: list[dict], year: int) -> PublishedTable:
     """Published cases per territory in ``year``, largest first, withheld ones last."""
     rows = [{"category": TERRITORIES[r["territory"]].name, "code": r["territory"],
              "value": r["headline"]["cases"]}
-            for r in records if r["year"] == year and r.get("headline")]
+            for r in records if r["year"] == year and r.get("headline")
+            and r["territory"] in TERRITORIES]
     rows.sort(key=lambda row: (is_withheld(row["value"]),
                                0 if is_withheld(row["value"]) else -row["value"],
                                row["category"]))
@@ -42,6 +45,7 @@ def headline_facts(records: list[dict], latest: int) -> list[tuple[str, str]]:
     A total adds published counts only: it is what a reader could add up from the table.
     """
     years = sorted({r["year"] for r in records})
+    records = [r for r in records if r["territory"] in TERRITORIES]  # areas would count twice
     facts = [("Reports", f"{len(records):,}"),
              ("Territories", str(len({r["territory"] for r in records}))),
              ("Years", f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0]))]
@@ -53,7 +57,7 @@ def headline_facts(records: list[dict], latest: int) -> list[tuple[str, str]]:
 
 
 def _row(record: dict) -> dict:
-    territory = TERRITORIES[record["territory"]]
+    territory = PROFILED[record["territory"]]
     headline = record.get("headline") or {}
     base = f"{record['year']}/{territory.code}"
     return {
@@ -77,16 +81,25 @@ def _overview(records: list[dict], latest: int, rule: SuppressionRule) -> str:
     return sections.figure(svg, table.title, sections.describe(table), note)
 
 
+def _areas(rows: list[dict], latest: int) -> list[dict]:
+    """The latest year's national and regional reports, the nation first."""
+    return [row for code in AREA_ORDER for row in rows
+            if row["code"] == code and row["year"] == latest]
+
+
 def render_index(records: list[dict], suppression: dict, synthetic: bool) -> str:
     """The landing page of a run; ``records`` (territory, year, headline, status, pdf)."""
     rule = SuppressionRule(**suppression)
     years = sorted({r["year"] for r in records})
     latest = years[-1]
-    rows = sorted((_row(r) for r in records), key=lambda row: (-row["year"], row["name"]))
+    rows = sorted((_row(r) for r in records), key=lambda row: (
+        -row["year"], AREA_ORDER.index(row["code"]) if row["code"] in AREAS
+        else len(AREA_ORDER), row["name"]))
     css = (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
     return environment().get_template("index.html.j2").render(
         css=css, rows=rows, years=years[::-1], latest=latest, synthetic=synthetic,
-        regions=sorted({row["region"] for row in rows}, key=_roman),
+        regions=sorted({row["region"] for row in rows if row["region"]}, key=_roman),
+        areas=_areas(rows, latest),
         facts=sections.facts(headline_facts(records, latest)), rule=rule,
         overview=_overview(records, latest, rule), complementary_mark=COMPLEMENTARY,
         complementary=any(is_complementary(value) for r in records

@@ -12,6 +12,7 @@ from functools import cache
 from markupsafe import Markup
 
 from ..contract.content import Hotline, Link
+from ..contract.territories import NATION
 from ..contract.suppression import (
     COMPLEMENTARY,
     Published,
@@ -45,7 +46,10 @@ def header(profile: Profile) -> str:
     """Title block: territory, HHS region, data window and headline numbers, and the
     synthetic-data notice (the template's markdown says what the profile is for)."""
     t = profile.territory
-    return _render("header", t.name, t.hhs_region, _headline_facts(profile), profile.synthetic)
+    series = ("national profile" if t.code == NATION else "regional profile" if t.is_area
+              else "state and territory profile")
+    region = f"Region {t.hhs_region}" if t.hhs_region else "(all ten regions)"
+    return _render("header", t.name, series, region, _headline_facts(profile), profile.synthetic)
 
 
 def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
@@ -68,7 +72,7 @@ def table(published: PublishedTable, value_header: str = "Count") -> str:
     is its note under its title."""
     if not published.rows:
         return _render("withheld_table", published.title, published.note or "")
-    first = {"year": "Year", "fips": "County"}.get(published.key, "Category")
+    first = {"year": "Year", "fips": "County", "code": "Name"}.get(published.key, "Category")
     rows = [(_row_label(published, row), _cell(row["value"])) for row in published.rows]
     return _render("table", published.key, published.title, first, value_header, rows,
                    FOOTNOTE_MARK, published.footnote)
@@ -81,6 +85,8 @@ def _cell(value: Published) -> str:
 def _row_label(published: PublishedTable, row: dict) -> str:
     if published.key == "fips":
         return f"{row['county']} ({row['fips']})"
+    if published.key == "code":
+        return row["category"]
     return str(row[published.key])
 
 
@@ -107,6 +113,14 @@ def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year:
             f"Counties with fewer than {rule.threshold} cases are shaded alike."
             + (f" {published.footnote}" if published.footnote else ""))
     return figure(svg, published.title, describe(published), note)
+
+
+def members_figure(svg: str, published: PublishedTable, rule: SuppressionRule) -> str:
+    """The map of a region's or the nation's states and territories beside their table."""
+    note = (f"Each state and territory is shaded by the cases its own profile publishes; "
+            f"those with fewer than {rule.threshold} are shaded alike."
+            + (f" {published.footnote}" if published.footnote else ""))
+    return figure(svg, published.title, describe(published), note, table(published))
 
 
 def chart_with_table(svg: str, published: PublishedTable, rule: SuppressionRule) -> str:
