@@ -150,7 +150,10 @@ def _table(spec: TableSpec, publication: Publication, year: int,
             if publication.mark(cell) is not None]
     threshold = publication.rule.threshold
     note = None
-    if spec.name in publication.years[year].withheld_tables:
+    if spec.name in publication.years[year].withheld_tables and publication.territory.is_area:
+        note = (f"Not shown for {year}: it would reveal counts that this profile or its "
+                f"members' profiles withhold.")
+    elif spec.name in publication.years[year].withheld_tables:
         note = (f"Not shown for {year}: too few to show without revealing counts below "
                 f"{threshold}.")
     elif spec.top and not rows:

@@ -1,0 +1,152 @@
+"""Regional and national profiles: counted from their territories' records, and protected
+together with the territories' profiles, whose publications they leave as they are."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+import pytest
+
+from htprofiles.cli import main
+from htprofiles.contract.data import load_dataset, slice_dataset
+from htprofiles.contract.sample import embedded_sample_dir
+from htprofiles.contract.suppression import SuppressionRule
+from htprofiles.contract.territories import AREAS, PROFILED, TERRITORIES, leaves
+from htprofiles.errors import DisclosureError
+from htprofiles.publication.audit import Line
+from htprofiles.publication.catalogue import count_cells
+from htprofiles.publication.protection import Table, YearModel, protect_year
+from htprofiles.publication.tables import publish, report_tables
+
+YEARS = range(2015, 2017)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_dataset(embedded_sample_dir())
+
+
+def test_every_region_and_the_nation_cover_each_territory_once():
+    regions = [code for code in AREAS if code != "US"]
+    assert sorted(leaf for code in regions for leaf in AREAS[code].members) == sorted(TERRITORIES)
+    assert sorted(leaves("US")) == sorted(TERRITORIES)
+    assert AREAS["R1"].name == "HHS Region I" and "RI" in AREAS["R1"].members  # not "RI"
+
+
+@pytest.mark.parametrize("code", ["R2", "R9", "US"])
+def test_area_counts_are_sums_of_their_territories_records(sample, code):
+    """Counted from records, not added up from published values: a published regional count
+    is its territories' true sum even where they withhold theirs."""
+    area = PROFILED[code]
+    from_records = count_cells(slice_dataset(sample, code).frames, area, YEARS)
+    by_territory = {leaf: count_cells(slice_dataset(sample, leaf).frames, PROFILED[leaf], YEARS)
+                    for leaf in leaves(code)}
+    assert from_records == {cell: sum(counts[cell] for counts in by_territory.values())
+                            for cell in from_records}
+    tables = report_tables(publish(sample, area, YEARS, SuppressionRule()), 2016, 2015)
+    published = [(name, row) for name, table in tables.items()
+                 if name not in ("cases_by_state", "cases_by_region") for row in table.rows]
+    assert code == "US" or any(isinstance(row["value"], int) for _, row in published)
+    assert tables["cases_by_year"].rows[-1]["value"] in (from_records[
+        ("cases_by_year", 2016, 2016)], "withheld")
+
+
+def test_an_area_leaves_its_territories_publications_as_they_are(sample):
+    rule = SuppressionRule()
+    region = publish(sample, PROFILED["R2"], YEARS, rule)
+    for code, member in region.members.items():
+        alone = publish(sample, PROFILED[code], YEARS, rule)
+        assert member.years[2016].marks == alone.years[2016].marks
+    assert [row["value"] for row in report_tables(region, 2016, 2015)["cases_by_state"].rows] == [
+        publish(sample, PROFILED[c], YEARS, rule).mark(("cases_by_year", 2016, 2016))
+        for c in AREAS["R2"].members]
+
+
+# The exhaustive enumeration of tests/test_protection.py, one level up: members with a total
+# and two parts each, under an area that sums them cell by cell.
+
+TOTAL = ("total", 0, 0)
+PARTS = (("parts", 0, 0), ("parts", 0, 1))
+
+
+def _model() -> YearModel:
+    return YearModel((Table("total", (TOTAL,)), Table("parts", PARTS, Line(PARTS, (TOTAL,), True,
+                                                                          PARTS))))
+
+
+def _area(members: tuple[str, ...]) -> YearModel:
+    model = _model()
+    return YearModel(model.tables, tuple(
+        Line(tuple((m, cell) for m in members), (cell,), members=True) for cell in model.cells))
+
+
+def _splits(largest: int):
+    return [(n, a, n - a) for n in range(largest + 1) for a in range(n + 1)]
+
+
+def _enumerate(members: int, largest: int):
+    """Every data set of ``members`` members (a total and two parts each) under one area,
+    grouped by everything the members and the area publish; and how many were refused."""
+    rule, codes = SuppressionRule(), tuple(f"M{i}" for i in range(members))
+    groups, refused = defaultdict(list), 0
+    for data in itertools.product(_splits(largest), repeat=members):
+        counts = {code: dict(zip((TOTAL, *PARTS), split, strict=True))
+                  for code, split in zip(codes, data, strict=True)}
+        below = {code: protect_year(counts[code], _model(), rule) for code in codes}
+        joint = {cell: sum(c[cell] for c in counts.values()) for cell in (TOTAL, *PARTS)}
+        joint |= {(code, cell): n for code in codes for cell, n in counts[code].items()}
+        try:
+            area = protect_year(joint, _area(codes), rule, below)
+        except DisclosureError:
+            refused += 1
+            continue
+        seen = frozenset(area.marks.items()) | {(code, frozenset(below[code].marks.items()))
+                                                 for code in codes}
+        groups[seen].append((joint, area))
+    return groups, refused
+
+
+@pytest.mark.parametrize("members, largest", [(2, 9), (3, 5)])
+def test_no_withheld_count_is_recoverable_across_a_small_hierarchy(members, largest):
+    """In each group of data sets that publish the same, each withheld count, of a member or
+    of the area, takes two values or more."""
+    groups, _ = _enumerate(members, largest)
+    checked = 0
+    for group in groups.values():
+        area = group[0][1]
+        for cell in sorted(area.hidden, key=repr):
+            values = {joint[cell] for joint, _ in group}
+            assert len(values) >= 2, (cell, values, group[0])
+            checked += 1
+    assert checked > 100
+
+
+@pytest.mark.xfail(strict=True, reason="open: an area cell whose members are all bounded is "
+                   "withheld after its primary question told it is 3 or more; two such parts of "
+                   "a known total of 6 are pinned, and the audit refuses the area's report")
+def test_no_small_hierarchy_is_refused():
+    assert _enumerate(2, 9)[1] == 0
+
+
+def test_building_a_territory_alone_or_with_its_region_and_the_nation_gives_the_same_bytes(
+        tmp_path):
+    alone, together = tmp_path / "alone", tmp_path / "together"
+    build = ["build", "--year", "2016", "--jobs", "2", "--out"]
+    assert main([*build, str(alone), "--territory", "VI"]) == 0
+    assert main([*build, str(together), "--territory", "VI", "R2", "US"]) == 0
+    for suffix in ("html", "json", "ipynb"):
+        assert (alone / f"2016/VI.{suffix}").read_bytes() == (
+            together / f"2016/VI.{suffix}").read_bytes()
+    region = (together / "2016/R2.html").read_text(encoding="utf-8")
+    assert "HHS Region II" in region and "U.S. Virgin Islands" in region
+    index = (together / "index.html").read_text(encoding="utf-8")
+    assert index.index('href="2016/US.html"') < index.index('href="2016/R2.html"') < index.index(
+        'href="2016/VI.html"')
+
+
+def test_territories_lists_the_regions_and_the_nation(capsys):
+    assert main(["territories"]) == 0
+    out = capsys.readouterr().out
+    assert "R2" in out and "HHS Region II (NJ NY PR VI)" in out
+    assert "United States (R1 R2 R3 R4 R5 R6 R7 R8 R9 R10)" in out
