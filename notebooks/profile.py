@@ -20,7 +20,7 @@
 # src/htprofiles/contract/parameters.py declares and validates the parameters (keep the next cell in step with it). notebooks/profile.py is the text twin of this notebook: after editing either one, run `uv run jupytext --sync notebooks/profile.ipynb`. Commit it without outputs. -->
 
 # %% tags=["parameters"]
-territory: str = "VI"  # USPS code of the territory to profile, see htprofiles territories
+territory: str = "VI"  # USPS code of the territory, R1-R10 for an HHS region, US for the nation: see htprofiles territories
 year: int = 2016  # calendar year of the profile, a record belongs to the year of its date
 data_dir: str = ""  # folder of signals, cases and victims files, empty for the embedded synthetic sample
 params_dir: str = ""  # folder holding territories/XX.yaml, empty for the params folder of the project
@@ -43,7 +43,7 @@ report.show_header(profile)
 # %% [markdown]
 # ## Where cases were reported
 #
-# The map shades each county by the number of potential trafficking cases reported to the National Human Trafficking Hotline in the profile year. It reflects only cases whose location was known; some cases may involve more than one location.
+# The map shades each county (for a region or the nation, each state and territory, as its own profile publishes it) by the number of potential trafficking cases reported to the National Human Trafficking Hotline in the profile year. It reflects only cases whose location was known; some cases may involve more than one location.
 
 # %%
 report.show_map(profile)

@@ -56,8 +56,9 @@ class ReportParameters(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     territory: str = _declare(
-        "VI", "USPS code of the territory to profile, see htprofiles territories",
-        "one of the 56 codes of htprofiles territories")
+        "VI", "USPS code of the territory, R1-R10 for an HHS region, US for the nation: "
+        "see htprofiles territories",
+        "one of the 56 territory codes, R1-R10 or US (htprofiles territories)")
     year: int = _declare(
         2016, "calendar year of the profile, a record belongs to the year of its date",
         "a year of the data")

@@ -32,9 +32,9 @@ The rules, table by table in declaration order (docs/disclosure.md gives the rea
 6. An area's count (an HHS region's, the nation's) is its members' sum, and their marks are
    fixed: where any is withheld, the area's count is published only if one of them has no
    upper bound and what it leaves for them is at least their least plus ``threshold - 1``
-   (never with a lone withheld member). Otherwise it is withheld, capped like a small count
-   (its partner on a line must have no upper bound), and its lines settle as above. These
-   lines settle as soon as their table is set up.
+   (never with a lone withheld member). Otherwise it is withheld, before any question about
+   its size, and capped like a small count (its partner on a line must have no upper
+   bound); its lines settle as above.
 
 The audit then checks that every withheld cell keeps two values or more; a report that fails
 is not written, and the message names its tables only. docs/disclosure.md gives the threat
@@ -60,6 +60,8 @@ class Status(Enum):
     COUNT = "count"
     SMALL = "small"
     PROTECTING = "protecting"
+    MEMBERS = "withheld for members"
+    """An area's count withheld for its members' sake, before any question about its size."""
     LEFT_OUT = "left out"
     NOT_SHOWN = "not shown"
 
@@ -239,6 +241,7 @@ class _Rules:
         self.status: dict[Cell, Status] = {cell: status for cell, (status, _) in
                                            (fixed or {}).items()}
         self.ranges = {cell: span for cell, (_, span) in (fixed or {}).items()}
+        self.member_line = {line.total[0]: line for line in model.members}
         self.public = {line.total[0] for line in model.members
                        if all(self.status[p] is Status.COUNT for p in line.parts)}
         """An area's cells whose members all publish theirs: known whatever the area shows."""
@@ -282,6 +285,12 @@ class _Rules:
             self.status |= {cell: self._primary(cell) for cell in table.cells}
 
     def _primary(self, cell: Cell) -> Status:
+        """Rule 1, after rule 6 for an area's count: one its members' withheld counts decide
+        to withhold is not asked about its size, which would bound it from below."""
+        line = self.member_line.get(cell)
+        if line and self._for_members(line):
+            self.capped.add(cell)
+            return Status.MEMBERS
         if self.ask.at_least({cell: 1}, self.rule.threshold):
             self.large.add(cell)
             return Status.COUNT
@@ -418,20 +427,22 @@ class _Rules:
         return None
 
     def _members(self, line: Line) -> Change | None:
-        """Rule 6: an area's published count, once a member's is withheld, must leave each
-        withheld member two values or more: what it leaves for them is at least their least
-        plus ``threshold - 1``, so that a "no" (the count is then withheld) leaves each that
-        many values too. A withheld one is capped: its partner on its own lines must not be."""
+        """Rule 6 for a count shown already (a listed venue's): withheld if its members'
+        withheld counts ask for it. A withheld one is capped: its partner on its own lines
+        must not be."""
         total = line.total[0]
         if not line.members or self.status[total] is not Status.COUNT or total not in self.large:
-            return None  # withheld already, or a zero shown where every member's is a zero
-        hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
-        if not hidden or len(hidden) > 1 and self._leaves_two(line, hidden):
-            return None
-        if not self._publishable(total, line):
+            return None  # decided already, or a zero shown where every member's is a zero
+        if not self._for_members(line) or not self._publishable(total, line):
             return None
         self.capped.add(total)
         return {total: Status.PROTECTING}
+
+    def _for_members(self, line: Line) -> bool:
+        """Rule 6: whether an area's count must be withheld for its members' withheld ones: a
+        lone one, or any that what the count leaves for them would not keep two values."""
+        hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
+        return bool(hidden) and (len(hidden) == 1 or not self._leaves_two(line, hidden))
 
     def _leaves_two(self, line: Line, hidden: list[Cell]) -> bool:
         """Whether what the area's count leaves for its ``hidden`` members lets each keep two
@@ -510,6 +521,8 @@ class _Rules:
 
     def _least(self, cell: Cell) -> int:
         """The least value a reader knows a withheld cell has."""
+        if self.status[cell] is Status.MEMBERS:
+            return sum(self.ranges[p].low for p in self.member_line[cell].parts)
         return {Status.SMALL: self.rule.least_withheld,
                 Status.PROTECTING: self.rule.threshold}.get(self.status[cell], 0)
 
@@ -524,6 +537,7 @@ class _Rules:
 
     def marks(self) -> dict[Cell, Mark]:
         """The published form of every cell; counts are read only now, for the cells shown."""
-        shown = {Status.SMALL: self.rule.mark, Status.PROTECTING: COMPLEMENTARY}
+        shown = {Status.SMALL: self.rule.mark, Status.PROTECTING: COMPLEMENTARY,
+                 Status.MEMBERS: COMPLEMENTARY}
         return {cell: self.ask.value(cell) if self.status[cell] is Status.COUNT
                 else shown.get(self.status[cell]) for cell in self.cells}

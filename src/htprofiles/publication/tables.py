@@ -135,7 +135,8 @@ def _by_member(name: str, title: str, year: int, members: Mapping[str, Publicati
     rows = tuple({"category": m.territory.name, "code": code,
                   "value": m.mark(("cases_by_year", year, year))}
                  for code, m in members.items())
-    return PublishedTable(name, title, "code", rows, footnote=_footnote(rows, rule))
+    of_areas = any(m.territory.is_area for m in members.values())
+    return PublishedTable(name, title, "code", rows, footnote=_footnote(rows, rule, of_areas))
 
 
 def _table(spec: TableSpec, publication: Publication, year: int,
@@ -161,13 +162,17 @@ def _table(spec: TableSpec, publication: Publication, year: int,
         note = f"All {kind} trafficking venues reported fewer than {_times(threshold)}."
     title = spec.title.format(year=year, first_year=first_year)
     return PublishedTable(spec.name, title, spec.key, tuple(rows), note,
-                          _footnote(rows, publication.rule))
+                          _footnote(rows, publication.rule, publication.territory.is_area))
 
 
-def _footnote(rows, rule: SuppressionRule) -> str | None:
-    """What a table says under it when some count was withheld to protect others."""
-    return (f"Withheld to protect other small counts; each such count is {rule.threshold} "
-            f"or more." if any(is_complementary(row["value"]) for row in rows) else None)
+def _footnote(rows, rule: SuppressionRule, of_area: bool) -> str | None:
+    """What a table says under it when some count was withheld to protect others: a
+    territory's is the threshold or more; a region's or the nation's may be any count."""
+    if not any(is_complementary(row["value"]) for row in rows):
+        return None
+    if of_area:
+        return "Withheld to protect other counts, of this profile or of its members' profiles."
+    return f"Withheld to protect other small counts; each such count is {rule.threshold} or more."
 
 
 def _row_name(spec: TableSpec, key, label: str) -> dict:
