@@ -166,11 +166,12 @@ def test_params_lists_every_parameter_with_type_default_allowed_values_and_help(
     assert first_year.endswith(", 0 for the first year of the data")
 
 
-def test_territories_lists_all_56_with_fips_and_region(capsys):
+def test_territories_lists_all_56_then_the_regions_and_the_nation(capsys):
     assert main(["territories"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 57
+    assert len(lines) == 1 + 56 + 11
     assert any(line.split()[:3] == ["VI", "78", "II"] for line in lines)
+    assert [line.split()[0] for line in lines[-11:]] == [f"R{n}" for n in range(1, 11)] + ["US"]
 
 
 def test_validate_accepts_the_embedded_sample(capsys):

@@ -140,7 +140,7 @@ def test_building_a_territory_alone_or_with_its_region_and_the_nation_gives_the_
         'href="2016/VI.html"')
 
 
-def test_territories_lists_the_regions_and_the_nation(capsys):
+def test_territories_names_each_areas_members(capsys):
     assert main(["territories"]) == 0
     out = capsys.readouterr().out
     assert "R2" in out and "HHS Region II (NJ NY PR VI)" in out

@@ -45,10 +45,10 @@ def headline_facts(records: list[dict], latest: int) -> list[tuple[str, str]]:
     A total adds published counts only: it is what a reader could add up from the table.
     """
     years = sorted({r["year"] for r in records})
+    facts = [("Reports", f"{len(records):,}")]
     records = [r for r in records if r["territory"] in TERRITORIES]  # areas would count twice
-    facts = [("Reports", f"{len(records):,}"),
-             ("Territories", str(len({r["territory"] for r in records}))),
-             ("Years", f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0]))]
+    facts += [("Territories", str(len({r["territory"] for r in records}))),
+              ("Years", f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0]))]
     for kind in HEADLINE_KINDS:
         values = [r["headline"][kind] for r in records if r["year"] == latest and r.get("headline")]
         total = sum(v for v in values if not is_withheld(v))

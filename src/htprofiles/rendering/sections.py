@@ -12,7 +12,6 @@ from functools import cache
 from markupsafe import Markup
 
 from ..contract.content import Hotline, Link
-from ..contract.territories import NATION
 from ..contract.suppression import (
     COMPLEMENTARY,
     Published,
@@ -21,6 +20,7 @@ from ..contract.suppression import (
     is_complementary,
     is_withheld,
 )
+from ..contract.territories import NATION
 from ..publication.headline import headline
 from ..publication.profile import Profile
 from ..publication.tables import PublishedTable
