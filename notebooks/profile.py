@@ -38,7 +38,7 @@ profile = report.prepare(
 report.show_header(profile)
 
 # %% [markdown]
-# This profile summarizes data reported to the National Human Trafficking Hotline to help promote collaboration and inform and enhance the response to human trafficking in the state or territory, over the data window above.
+# This profile summarizes data reported to the National Human Trafficking Hotline to help promote collaboration and inform and enhance the response to human trafficking in the state, territory, HHS region or nation profiled, over the data window above.
 
 # %% [markdown]
 # ## Where cases were reported

@@ -6,7 +6,12 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
+import numpy as np
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+from test_protection import records
 
 from htprofiles.cli import main
 from htprofiles.contract.data import load_dataset, slice_dataset
@@ -15,7 +20,7 @@ from htprofiles.contract.suppression import SuppressionRule
 from htprofiles.contract.territories import AREAS, PROFILED, TERRITORIES, leaves
 from htprofiles.errors import DisclosureError
 from htprofiles.publication.audit import Line
-from htprofiles.publication.catalogue import count_cells
+from htprofiles.publication.catalogue import count_cells, year_model
 from htprofiles.publication.protection import Table, YearModel, protect_year
 from htprofiles.publication.tables import publish, report_tables
 
@@ -122,6 +127,61 @@ def test_no_withheld_count_is_recoverable_across_a_small_hierarchy(members, larg
             assert len(values) >= 2, (cell, values, group[0])
             checked += 1
     assert checked > 100
+
+
+def _region_year(counts: dict[str, dict], rule: SuppressionRule):
+    """A region's year and its territories', from each territory's counts."""
+    region = PROFILED["R2"]
+    below = {code: protect_year(counts[code], year_model(PROFILED[code], 2016), rule)
+             for code in region.members}
+    model = year_model(region, 2016)
+    joint = {cell: sum(counts[code][cell] for code in region.members) for cell in model.cells}
+    joint |= {(code, cell): n for code in region.members for cell, n in counts[code].items()}
+    return protect_year(joint, model, rule, below), below
+
+
+def _another_data_set(known, seed: int) -> dict:
+    """Counts satisfying everything a reader of a region's reports and its territories'
+    knows, found by an integer program with a random objective."""
+    cells = list(dict.fromkeys(cell for r in known for cell, _ in r.terms))
+    index = {cell: i for i, cell in enumerate(cells)}
+    matrix = np.zeros((len(known), len(cells)))
+    for row, relation in enumerate(known):
+        for cell, coefficient in relation.terms:
+            matrix[row, index[cell]] += coefficient
+    rows = LinearConstraint(matrix, [-np.inf if r.low is None else r.low for r in known],
+                            [np.inf if r.high is None else r.high for r in known])
+    result = milp(np.random.default_rng(seed).normal(size=len(cells)),
+                  integrality=np.ones(len(cells)), constraints=rows, bounds=Bounds(0, 400))
+    assert result.status == 0, result.message
+    return {cell: round(value) for cell, value in zip(cells, result.x, strict=True)}
+
+
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_every_hierarchy_a_reader_cannot_rule_out_publishes_the_same(data):
+    """Random records for the territories of Region II: any data set satisfying everything a
+    reader of the region's and its territories' reports knows publishes the same, region and
+    territories alike (the invariance the audit rests on, one level up)."""
+    rule = SuppressionRule()
+    counts = {code: count_cells(records(data.draw, code), PROFILED[code], range(2016, 2017))
+              for code in AREAS["R2"].members}
+    try:
+        region, below = _region_year(counts, rule)
+    except DisclosureError:
+        event("refused")
+        return
+    for seed in range(2):
+        other = _another_data_set(region.known, seed)
+        again, again_below = _region_year({code: {cell: other.get((code, cell), 0)
+                                                  for cell in counts[code]}
+                                           for code in counts}, rule)
+        if any(other.get((code, cell), 0) != n for code in counts
+               for cell, n in counts[code].items()):
+            event("another data set than the drawn one")
+        assert again.marks == region.marks
+        assert {c: p.marks for c, p in again_below.items()} == {
+            c: p.marks for c, p in below.items()}
 
 
 def test_building_a_territory_alone_or_with_its_region_and_the_nation_gives_the_same_bytes(
