@@ -205,3 +205,13 @@ def test_territories_names_each_areas_members(capsys):
     out = capsys.readouterr().out
     assert "R2" in out and "HHS Region II (NJ NY PR VI)" in out
     assert "United States (R1 R2 R3 R4 R5 R6 R7 R8 R9 R10)" in out
+
+
+def test_a_researcher_gets_a_regions_territories_as_a_data_frame():
+    from htprofiles import report
+
+    profile = report.prepare(territory="R2", year=2016)
+    frame = report.table_frame(profile, "cases_by_state")
+    assert list(frame.columns) == ["code", "category", "value", "count"]
+    assert list(frame["code"]) == list(AREAS["R2"].members)
+    assert frame.loc[frame["code"] == "NY", "category"].item() == "New York"

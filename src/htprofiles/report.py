@@ -90,7 +90,8 @@ def _draw_altair_like_the_reports() -> None:
 def table_frame(profile: Profile, name: str) -> pd.DataFrame:
     """One published table as a DataFrame, for analyses of your own.
 
-    Columns: what names a row (``category``, ``year``, or ``fips`` and ``county``), ``value``
+    Columns: what names a row (``category``, ``year``, ``fips`` and ``county``, or a region's
+    or the nation's members' ``code`` and ``category``), ``value``
     (the published cell: a count, or a mark such as "<3") and ``count`` (the count, missing
     where withheld: chart it, and a withheld row has no bar). No withheld count is in it.
 
@@ -103,7 +104,8 @@ def table_frame(profile: Profile, name: str) -> pd.DataFrame:
         raise UsageError(f"no published table {name!r}; the tables are "
                          f"{', '.join(profile.tables)}")
     published = profile.tables[name]
-    names = ["fips", "county"] if published.key == "fips" else [published.key]
+    names = {"fips": ["fips", "county"], "code": ["code", "category"]}.get(published.key,
+                                                                        [published.key])
     frame = pd.DataFrame(list(published.rows), columns=[*names, "value"])
     frame["count"] = pd.array([None if is_withheld(v) else v for v in frame["value"]],
                               dtype="Int64")
