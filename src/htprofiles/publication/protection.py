@@ -159,7 +159,7 @@ def _protect_area(counts: Mapping[Cell, int], model: YearModel, rule: Suppressio
 
     The ranges kept are those of the area's lines and members' audited ranges alone, a
     public bound the area above uses as it uses a territory's."""
-    fixed = {part: (_status_of(members[part[0]].marks[part[1]], rule),
+    fixed = {part: (_status_of(members[part[0]].marks[part[1]]),
                     members[part[0]].ranges[part[1]])
              for line in model.members for part in line.parts}
     transcript = Transcript(counts)
@@ -187,7 +187,7 @@ def _within(member: str, relation: Relation) -> Relation:
                     relation.high)
 
 
-def _status_of(mark: Mark, rule: SuppressionRule) -> Status:
+def _status_of(mark: Mark) -> Status:
     """How a member publishes a cell, as the rules' status."""
     if isinstance(mark, int):
         return Status.COUNT
