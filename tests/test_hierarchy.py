@@ -4,6 +4,7 @@ together with the territories' profiles, whose publications they leave as they a
 from __future__ import annotations
 
 import itertools
+import json
 from collections import defaultdict
 
 import numpy as np
@@ -195,6 +196,13 @@ def test_building_a_territory_alone_or_with_its_region_and_the_nation_gives_the_
             together / f"2016/VI.{suffix}").read_bytes()
     region = (together / "2016/R2.html").read_text(encoding="utf-8")
     assert "HHS Region II" in region and "U.S. Virgin Islands" in region
+    for code in ("R2", "US", "VI"):  # a withheld area headline says why
+        report = json.loads((together / f"2016/{code}.json").read_text(encoding="utf-8"))
+        withheld = any(report["tables"][f"{kind}_by_year"][-1]["value"] == "withheld"
+                       for kind in ("cases", "signals"))
+        html = (together / f"2016/{code}.html").read_text(encoding="utf-8")
+        assert ("A regional or national count is withheld" in html) == (
+            withheld and code != "VI")
     index = (together / "index.html").read_text(encoding="utf-8")
     assert index.index('href="2016/US.html"') < index.index('href="2016/R2.html"') < index.index(
         'href="2016/VI.html"')

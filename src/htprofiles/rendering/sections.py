@@ -49,7 +49,19 @@ def header(profile: Profile) -> str:
     series = ("national profile" if t.code == NATION else "regional profile" if t.is_area
               else "state and territory profile")
     region = f"Region {t.hhs_region}" if t.hhs_region else "(all ten regions)"
-    return _render("header", t.name, series, region, _headline_facts(profile), profile.synthetic)
+    return _render("header", t.name, series, region, _headline_facts(profile), profile.synthetic,
+                   _area_note(profile))
+
+
+def _area_note(profile: Profile) -> str:
+    """Why a region's or the nation's headline count may be withheld, where one is: a reader
+    would otherwise take it for a small count."""
+    counts = headline({name: table.rows for name, table in profile.tables.items()}, profile.year)
+    if not profile.territory.is_area or not any(map(is_withheld, counts.values())):
+        return ""
+    return ("A regional or national count is withheld wherever showing it would tell a count "
+            "that one of its states or territories withholds, such as one below "
+            f"{profile.rule.threshold}: see the table of states and territories below.")
 
 
 def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
