@@ -58,9 +58,7 @@ def measure(data_dir: Path) -> tuple[Counter, Counter]:
     dataset = load_dataset(data_dir)
     found, plain, seconds = Counter(), Counter(), 0.0
     for code, territory in TERRITORIES.items():
-        piece = slice_dataset(dataset, code)
-        frames = {"cases": piece.cases, "signals": piece.signals, "victims": piece.victims}
-        counts = count_cells(frames, territory, YEARS)
+        counts = count_cells(slice_dataset(dataset, code).frames, territory, YEARS)
         for year in YEARS:
             model = year_model(territory, year)
             started = time.perf_counter()

@@ -86,9 +86,8 @@ def sample():
 def _publish(sample, code: str, years: range):
     """The territory's publication over ``years``, and the counts behind it."""
     piece = slice_dataset(sample, code)
-    frames = {"signals": piece.signals, "cases": piece.cases, "victims": piece.victims}
     territory = TERRITORIES[code]
-    counts = count_cells(frames, territory, years)
+    counts = count_cells(piece.frames, territory, years)
     return publish_territory(counts, territory, years, SuppressionRule()), counts
 
 

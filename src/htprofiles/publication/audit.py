@@ -8,6 +8,10 @@ about it. Each bound is one small integer program solved with HiGHS (``highspy``
 per connected part, re-solved with each objective, about ten times faster per bound than
 building it anew through ``scipy.optimize.milp``); counts on the same rows with the same
 bounds are solved once.
+
+A year of a region or the nation joins thousands of counts into one part, too many to bound
+one by one: ``single_valued`` only checks that each withheld count keeps two values, from
+data sets found with random objectives, and bounds only the few it leaves.
 """
 
 from __future__ import annotations

@@ -151,10 +151,9 @@ def year_model(territory: Territory, year: int) -> YearModel:
                 (spec.name, year, key) for key in spec.complements)
             line = Line(cells, total_cells(spec, year), spec.exact, order)
         tables.append(Table(spec.name, cells, line, spec.top))
-    model = YearModel(tuple(tables))
-    return YearModel(model.tables, tuple(
+    return YearModel(tuple(tables), tuple(
         Line(tuple((member, cell) for member in territory.members), (cell,), members=True)
-        for cell in model.cells if territory.is_area))
+        for table in tables for cell in table.cells if territory.is_area))
 
 
 def count_cells(frames: Mapping[str, pd.DataFrame], territory: Territory,
