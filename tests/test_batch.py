@@ -175,6 +175,48 @@ def test_one_folder_never_mixes_data_versions(tmp_path, capsys):
     assert main(["verify", "--data", str(data), str(out)]) == 0
 
 
+def test_one_folder_never_mixes_disclosure_rules(tmp_path, capsys):
+    """A report built with threshold 5 beside reports built with 3 would withhold as "<5" a
+    count the others publish: refused, naming --force and --out; --force rebuilds the whole
+    folder with the new rule; verify names a folder that mixes rules all the same."""
+    out = tmp_path / "reports"
+    build = ["build", "--year", "2016", "--jobs", "2", "--out", str(out)]
+    assert main([*build, "--territory", "VI", "GU"]) == 0
+    before = _files(out)
+    capsys.readouterr()
+    for rule in (["-p", "suppression_threshold=5"],
+                 ["-p", "suppress_zero=false", "-p", "suppression_threshold=4"]):
+        assert main([*build, "--territory", "VI", *rule]) == 2
+        err = capsys.readouterr().err
+        assert "1 report(s) built with other parameters" in err and "(2016/GU)" in err
+        assert "--force" in err and "--out" in err and "Traceback" not in err
+        assert _files(out) == before
+    assert "suppression_threshold 3, not 5" in _error_of(main, [*build, "--territory", "VI",
+                                                                "-p", "suppression_threshold=5"],
+                                                         capsys)
+    assert main([*build, "--territory", "VI", "-p", "suppression_threshold=5", "--force"]) == 0
+    assert "2 written" in capsys.readouterr().out
+    for code in ("VI", "GU"):
+        report = json.loads((out / f"2016/{code}.json").read_text())
+        assert report["suppression"]["threshold"] == 5
+    assert main(["verify", str(out)]) == 0
+    assert "mixes" not in capsys.readouterr().out
+
+    state_file = out / ".htprofiles" / "state.json"  # as an older htprofiles could leave it
+    recorded = json.loads(state_file.read_text())
+    recorded["reports"]["2016/GU"]["parameters"]["suppression_threshold"] = 3
+    state_file.write_text(json.dumps(recorded))
+    assert main(["verify", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert "mixes report parameters" in printed and "suppression_threshold=3" in printed
+    assert "suppression_threshold=5" in printed and "--force" in printed
+
+
+def _error_of(command, argv, capsys) -> str:
+    assert command(argv) == 2
+    return capsys.readouterr().err
+
+
 def test_verify_names_the_reports_of_other_data(tmp_path, capsys):
     data, out = tmp_path / "data", tmp_path / "reports"
     assert main(["sample-data", str(data)]) == 0

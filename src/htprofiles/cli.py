@@ -100,20 +100,33 @@ def cmd_validate(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    """``htprofiles verify OUT``: report by report, current, stale or altered."""
+    """``htprofiles verify OUT``: report by report, current, stale or altered; and whether
+    the folder mixes data versions or parameters."""
     from .batch.verify import verify_reports
 
-    checks = verify_reports(Path(args.out), _data_dir(args), _params_dir(args))
+    found = verify_reports(Path(args.out), _data_dir(args), _params_dir(args))
+    checks = found.checks
     for check in checks:
         print(check)
     bad = sum(not check.ok for check in checks)
     print(f"{len(checks) - bad} current, {bad} stale or altered")
+    rebuild = f"rebuild them with `htprofiles build --force --out {args.out}`"
     other = sum("data_slice" in check.stale for check in checks)
     if 0 < other < len(checks):
         print(f"{args.out} mixes data versions: {other} of {len(checks)} reports were built "
-              f"from other data than {_data_dir(args)}; rebuild them with "
-              f"`htprofiles build --force --out {args.out}`")
-    return 1 if bad else 0
+              f"from other data than {_data_dir(args)}; {rebuild}")
+    if found.mixed:
+        sets = "; ".join(f"{_parameters_text(shared)} ({len(names)} report(s): "
+                         f"{', '.join(names[:3])}{', ...' if len(names) > 3 else ''})"
+                         for shared, names in found.parameter_sets)
+        print(f"{args.out} mixes report parameters, so one report may publish a count another "
+              f"withholds: {sets}; {rebuild} and the parameters you want (-p NAME=VALUE), "
+              f"or build each set into its own --out folder")
+    return 1 if bad or found.mixed else 0
+
+
+def _parameters_text(parameters: dict) -> str:
+    return ", ".join(f"{name}={value}" for name, value in parameters.items())
 
 
 def cmd_territories(args) -> int:

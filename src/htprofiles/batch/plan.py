@@ -136,13 +136,15 @@ def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[i
               overrides: dict, data_years: Iterable[int]) -> list[ReportJob]:
     """Every report of the run, each with validated parameters, before any is built."""
     shared = config.parameters | overrides
-    jobs = []
-    for year, territory in matrix(config, territories, years, data_years):
-        values = shared | {"territory": territory, "year": year,
-                           "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
-        params = validate_parameters(values, data_years)
-        jobs.append(ReportJob(territory, year, params.model_dump()))
-    return jobs
+    return [_job(shared, territory, year, data_years)
+            for year, territory in matrix(config, territories, years, data_years)]
+
+
+def _job(shared: dict, territory: str, year: int, data_years: Iterable[int]) -> ReportJob:
+    """One report with the run's shared parameters, validated."""
+    values = shared | {"territory": territory, "year": year,
+                       "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
+    return ReportJob(territory, year, validate_parameters(values, data_years).model_dump())
 
 
 def check_territory_files(params_dir: Path, codes: Iterable[str]) -> None:
@@ -171,10 +173,20 @@ class Plan:
 
 def plan_build(request: BuildRequest, config: BatchConfig, inputs: BatchInputs,
                previous: dict) -> Plan:
-    """Every report of the request, and which of them must be built."""
+    """Every report of the request, and which of them must be built.
+
+    Raises
+    ------
+    UsageError
+        When nothing is asked for that the data hold, or when the folder holds reports this
+        run would leave inconsistent with it (``_left_inconsistent``).
+    """
     jobs = plan_jobs(config, request.territories, request.years,
                      parse_overrides(request.overrides), inputs.years)
-    jobs += _built_from_other_data(request, previous, inputs, jobs)
+    if not jobs:
+        raise UsageError(f"nothing to build: no year of {request.params_dir / BATCH_FILE} "
+                         f"is a year of the data in {request.data_dir}; name one with --year")
+    jobs += _left_inconsistent(request, previous, inputs, jobs)
     codes = sorted({job.territory for job in jobs})
     check_territory_files(request.params_dir, codes)
     territory_files = {c: territory_file(request.params_dir, c).read_bytes() for c in codes}
@@ -194,22 +206,50 @@ def plan_build(request: BuildRequest, config: BatchConfig, inputs: BatchInputs,
     return Plan(jobs, todo, unchanged, records, territory_files)
 
 
-def _built_from_other_data(request: BuildRequest, previous: dict, inputs: BatchInputs,
-                           jobs: list[ReportJob]) -> list[ReportJob]:
-    """The folder's reports outside this run whose territory's data changed: rebuilt with
-    ``--force``, else the run is refused. One folder never mixes data versions, which could
-    be differenced."""
+def folder_parameters(parameters: dict) -> dict:
+    """The parameters every report of one output folder shares: all but those set per
+    report. They decide what is published and how (the disclosure rule, the data window)."""
+    return {name: value for name, value in parameters.items() if name not in PER_REPORT}
+
+
+def _left_inconsistent(request: BuildRequest, previous: dict, inputs: BatchInputs,
+                       jobs: list[ReportJob]) -> list[ReportJob]:
+    """The folder's reports outside this run that were built from other data or with other
+    parameters: rebuilt with this run's parameters under ``--force``, else the run is
+    refused. One folder never mixes data versions (two could be differenced) nor disclosure
+    rules (a count one report withholds, another would publish)."""
     asked = {job.name for job in jobs}
-    other = sorted(
-        name for name, record in previous["reports"].items()
-        if inputs.changed and name not in asked and "sha256" in record
-        and record["inputs"]["data_slice"] != inputs.slices.get(record["territory"]))
+    shared = folder_parameters(jobs[0].parameters)
+    reasons: dict[str, set[str]] = {}
+    for name, record in previous["reports"].items():
+        if name in asked or "sha256" not in record:
+            continue
+        if inputs.changed and record["inputs"]["data_slice"] != inputs.slices.get(
+                record["territory"]):
+            reasons.setdefault("other data", set()).add(name)
+        if folder_parameters(record["parameters"]) != shared:
+            reasons.setdefault("other parameters", set()).add(name)
+    other = sorted(set().union(*reasons.values()))
     if other and not request.force:
         raise UsageError(
-            f"{request.out} holds {len(other)} report(s) built from other data "
-            f"({', '.join(other[:3])}{', ...' if len(other) > 3 else ''}): add --force to "
-            f"rebuild them too from {request.data_dir}, or build into a new --out folder")
-    records = [previous["reports"][name] for name in other]
-    return [ReportJob(r["territory"], r["year"],
-                      validate_parameters(r["parameters"], inputs.years).model_dump())
-            for r in records]
+            f"{request.out} holds {len(other)} report(s) built "
+            f"{_reasons(reasons, previous, shared)} ({', '.join(other[:3])}"
+            f"{', ...' if len(other) > 3 else ''}): add --force to rebuild them too, from "
+            f"{request.data_dir} with this run's parameters, or build into a new --out folder")
+    return [_job(shared, *(previous["reports"][name][key] for key in ("territory", "year")),
+                 inputs.years) for name in other]
+
+
+def _reasons(reasons: dict[str, set[str]], previous: dict, shared: dict) -> str:
+    """"from other data", "with other parameters (suppression_threshold 3, not 5)", or
+    both."""
+    words = []
+    if "other data" in reasons:
+        words.append("from other data")
+    if "other parameters" in reasons:
+        theirs = folder_parameters(previous["reports"][min(reasons["other parameters"])][
+            "parameters"])
+        differ = [f"{name} {theirs.get(name)!r}, not {value!r}"
+                  for name, value in shared.items() if theirs.get(name) != value]
+        words.append(f"with other parameters ({'; '.join(differ)})")
+    return " and ".join(words)

@@ -15,6 +15,7 @@ from ..errors import UsageError
 from ..install import sha256, template_notebook
 from . import state
 from .inputs import BatchInputs
+from .plan import folder_parameters
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,34 @@ def check_inputs(inputs: BatchInputs, params_dir: Path, record: dict) -> tuple[s
     return tuple(name for name, digest in record["inputs"].items() if now.get(name) != digest)
 
 
-def verify_reports(out: Path, data_dir: Path, params_dir: Path) -> list[Check]:
-    """One check per report recorded in ``out/manifest.json`` that has files."""
+@dataclass(frozen=True)
+class Verification:
+    """``verify``'s findings: one check per built report, and the reports by the parameters
+    they share (more than one set: the folder mixes disclosure rules or data windows)."""
+
+    checks: list[Check]
+    parameter_sets: list[tuple[dict, list[str]]]
+
+    @property
+    def mixed(self) -> bool:
+        """Reports built with different shared parameters sit in one folder."""
+        return len(self.parameter_sets) > 1
+
+
+def verify_reports(out: Path, data_dir: Path, params_dir: Path) -> Verification:
+    """One check per report recorded in ``out``'s build state that has files."""
     manifest = state.load_state(out)
     built = {name: r for name, r in manifest["reports"].items() if "sha256" in r}
     if not built:
         raise UsageError(f"{out}: no build state ({state.STATE}) with built reports to verify")
     inputs = BatchInputs(data_dir, template_notebook().read_text(encoding="utf-8"), manifest)
-    return [Check(name, check_inputs(inputs, params_dir, record), check_files(out, record))
-            for name, record in sorted(built.items())]
+    checks = [Check(name, check_inputs(inputs, params_dir, record), check_files(out, record))
+              for name, record in sorted(built.items())]
+    sets: list[tuple[dict, list[str]]] = []
+    for name, record in sorted(built.items()):
+        shared = folder_parameters(record["parameters"])
+        names = next((names for known, names in sets if known == shared), None)
+        if names is None:
+            sets.append((shared, names := []))
+        names.append(name)
+    return Verification(checks, sets)
