@@ -22,9 +22,10 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from htprofiles.contract.suppression import SuppressionRule
 from htprofiles.contract.territories import TERRITORIES
 from htprofiles.errors import DisclosureError
-from htprofiles.publication.audit import Line
+from htprofiles.publication.audit import Interval, Line
 from htprofiles.publication.catalogue import count_cells, year_model
 from htprofiles.publication.protection import Table, YearModel, YearPublication, protect_year
+from htprofiles.publication.transcript import Implies
 
 RULES = [SuppressionRule(), SuppressionRule(4, suppress_zero=False), SuppressionRule(5)]
 
@@ -167,6 +168,51 @@ def test_guam_2016_every_split_of_three_to_ten_cases_over_the_types():
         model, data_sets, RULES[0], (("cases_by_year", 2016, 2016),), varied=types)
     assert found["data sets"] == 986
     assert found["narrowed"] == 0
+
+
+CASES = ("cases", 0, 0)
+
+
+def _victims_model(tables: dict[str, int]) -> YearModel:
+    """A year's cases and tables of victims, each victim belonging to one of those cases."""
+    victims = {name: cells(name, size) for name, size in tables.items()}
+    return YearModel((Table("cases", (CASES,)),
+                      *(Table(name, parts) for name, parts in victims.items())), (),
+                     tuple(Implies(cell, CASES) for parts in victims.values() for cell in parts))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=str)
+def test_victims_tell_that_their_territory_has_a_case(rule):
+    """Every data set of 0-3 cases (0-4 at threshold 5) and 0-4 victims of each gender and
+    age group (a victim's citizenship is a table of the same shape as age): a published count
+    of victims tells that the year has a case, which the audit knows, so in every group of
+    data sets that publish the same each withheld count takes every value the audit allows,
+    and two at least. Every group is whole: no line bounds a victims count."""
+    model = _victims_model({"gender": 3, "age": 2})
+    victims = model.cells[1:]
+    most = rule.threshold if rule.threshold > 4 else 4
+    data_sets = ({CASES: n} | dict(zip(victims, split, strict=True))
+                 for split in itertools.product(range(most + 1), repeat=len(victims))
+                 for n in range(max(4, rule.threshold))
+                 if n or not any(split))
+    found = assert_each_group_keeps_every_withheld_value(model, data_sets, rule, ())
+    assert found["groups"] > 20
+    publication = protect_year({CASES: 1} | dict.fromkeys(victims, 0)
+                               | {victims[0]: rule.threshold}, model, rule)
+    assert publication.ranges[CASES] == Interval(1, rule.threshold - 1)
+
+
+def test_victims_of_a_real_territory_tell_that_it_has_a_case():
+    """American Samoa 2014 of the sample, as its tables count it: cases "<3" beside Female 3
+    tells that the year has one case or two."""
+    model = year_model(TERRITORIES["AS"], 2014)
+    total, female = ("cases_by_year", 2014, 2014), ("gender", 2014, "female")
+    zero = dict.fromkeys(model.cells, 0)
+    small = protect_year(zero | {total: 2, female: 3}, model, RULES[0])
+    assert small.marks[total] == "<3" and small.marks[female] == 3
+    assert small.ranges[total] == Interval(1, 2)
+    none = protect_year(zero | {total: 2}, model, RULES[0])
+    assert none.ranges[total] == Interval(0, 2)
 
 
 # Random territories: any data set that satisfies what a reader knows publishes the same.

@@ -21,6 +21,7 @@ from ..contract.data import SCHEMA
 from ..contract.territories import Territory
 from .audit import Line
 from .protection import Table, YearModel
+from .transcript import Implies
 
 TOP_VENUES = 5
 
@@ -46,6 +47,8 @@ class TableSpec:
     ``top`` keeps only the largest categories. ``complements`` is the order in which the
     protection rules withhold categories of the table to protect its small ones: the
     categories that are usually the largest first, so that one is usually enough.
+    ``belongs`` is what every counted record belongs to (a victim to a case of its territory
+    and year): a count of one or more tells that that total is one or more.
     """
 
     name: str
@@ -56,6 +59,7 @@ class TableSpec:
     top: int | None = None
     total: Total | None = None
     complements: tuple[str, ...] | str = ()
+    belongs: Total | None = None
 
     @property
     def key(self) -> str:
@@ -101,9 +105,9 @@ TABLE_SPECS: tuple[TableSpec, ...] = (
               total=Total("signal_methods", ("phone",)),
               complements=("tip", "general_information", "referral", "crisis",
                            "non_substantive", "training_technical_assistance", "high_risk")),
-    TableSpec("citizenship", "Citizenship", "victims", "citizenship"),
-    TableSpec("gender", "Gender", "victims", "gender"),
-    TableSpec("age", "Age", "victims", "age_group"),
+    TableSpec("citizenship", "Citizenship", "victims", "citizenship", belongs=_CASES),
+    TableSpec("gender", "Gender", "victims", "gender", belongs=_CASES),
+    TableSpec("age", "Age", "victims", "age_group", belongs=_CASES),
 )
 SPECS_BY_NAME = {spec.name: spec for spec in TABLE_SPECS}
 
@@ -124,12 +128,13 @@ def table_cells(spec: TableSpec, territory: Territory, year: int) -> list[CellId
     return [(spec.name, year, key) for key in categories(spec, territory, year)[0]]
 
 
-def total_cells(spec: TableSpec, year: int) -> tuple[CellId, ...]:
-    """The cells one year of a table adds up to."""
-    if spec.total is None:
+def total_cells(spec: TableSpec, year: int, total: Total | None = None) -> tuple[CellId, ...]:
+    """The cells one year of a table adds up to (or of another ``total`` of it)."""
+    total = total or spec.total
+    if total is None:
         return ()
-    keys = (year,) if spec.total.keys is None else spec.total.keys
-    return tuple((spec.total.table, year, key) for key in keys)
+    keys = (year,) if total.keys is None else total.keys
+    return tuple((total.table, year, key) for key in keys)
 
 
 def specs_of(territory: Territory) -> tuple[TableSpec, ...]:
@@ -141,7 +146,8 @@ def specs_of(territory: Territory) -> tuple[TableSpec, ...]:
 
 def year_model(territory: Territory, year: int) -> YearModel:
     """The tables of one year and their lines, in declaration order, and an area's lines to
-    its members. No line joins two years."""
+    its members. No line joins two years. A territory's counts of records that belong to
+    others (victims to cases) imply those; an area's follow from its members'."""
     tables = []
     for spec in specs_of(territory):
         cells = tuple(table_cells(spec, territory, year))
@@ -151,9 +157,13 @@ def year_model(territory: Territory, year: int) -> YearModel:
                 (spec.name, year, key) for key in spec.complements)
             line = Line(cells, total_cells(spec, year), spec.exact, order)
         tables.append(Table(spec.name, cells, line, spec.top))
+    implications = tuple(Implies(cell, whole) for spec in specs_of(territory) if spec.belongs
+                         for whole in total_cells(spec, year, spec.belongs)
+                         for cell in table_cells(spec, territory, year))
     return YearModel(tuple(tables), tuple(
         Line(tuple((member, cell) for member in territory.members), (cell,), members=True)
-        for table in tables for cell in table.cells if territory.is_area))
+        for table in tables for cell in table.cells if territory.is_area),
+        () if territory.is_area else implications)
 
 
 def count_cells(frames: Mapping[str, pd.DataFrame], territory: Territory,

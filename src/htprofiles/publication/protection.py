@@ -51,7 +51,7 @@ from functools import lru_cache
 from ..contract.suppression import COMPLEMENTARY, Mark, SuppressionRule
 from ..errors import DisclosureError
 from .audit import Interval, Line, feasible_ranges, single_valued
-from .transcript import Cell, Relation, Transcript, total
+from .transcript import Cell, Implies, Relation, Transcript, total
 
 
 class Status(Enum):
@@ -85,6 +85,9 @@ class YearModel:
     tables: tuple[Table, ...]
     members: tuple[Line, ...] = ()
     """An area's lines to its members: each count is their counts' sum."""
+    implications: tuple[Implies, ...] = ()
+    """Counts of records that belong to others' (victims to cases): one or more implies one
+    or more there."""
 
     @property
     def cells(self) -> tuple[Cell, ...]:
@@ -145,7 +148,8 @@ def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPubl
     transcript = Transcript(dict(zip(model.cells, values, strict=True)))
     rules = _Rules(transcript, model, rule)
     marks = rules.marks()  # reads the published counts: before ``known`` is taken
-    known = tuple(line.relation() for line in model.lines) + tuple(transcript.relations)
+    known = (tuple(line.relation() for line in model.lines) + tuple(transcript.relations)
+             + rules.implied(model.implications, marks))
     ranges = feasible_ranges(model.cells, known)
     _refuse_revealing({cell: ranges[cell].low for cell in rules.withheld
                        if ranges[cell].single}, rule)
@@ -534,6 +538,22 @@ class _Rules:
         if self.status[cell] is Status.SMALL:
             return self.rule.threshold - 1 - self.rule.least_withheld
         return self.rule.threshold - 1
+
+    def implied(self, implications: tuple[Implies, ...],
+                marks: dict[Cell, Mark]) -> tuple[Relation, ...]:
+        """The contract's implications as linear relations, each for what its part's mark
+        tells: a count, a small count's range, or at least the threshold."""
+        spans = {Status.SMALL: (self.rule.least_withheld, self.rule.threshold - 1),
+                 Status.PROTECTING: (self.rule.threshold, None)}
+        relations = []
+        for implication in implications:
+            mark = marks[implication.part]
+            least, most = ((mark, mark) if isinstance(mark, int)
+                           else spans.get(self.status[implication.part], (0, None)))
+            relation = implication.relation(least, most)
+            if relation is not None:
+                relations.append(relation)
+        return tuple(relations)
 
     def marks(self) -> dict[Cell, Mark]:
         """The published form of every cell; counts are read only now, for the cells shown."""

@@ -24,6 +24,33 @@ class Relation:
     high: int | None = None
 
 
+@dataclass(frozen=True)
+class Implies:
+    """A relation of the input contract: ``part`` is one or more only if ``whole`` is (every
+    record counted in ``part`` belongs to one counted in ``whole``, as a victim belongs to a
+    case of its territory and year). Not linear: ``relation`` writes it for a part whose
+    greatest value is known."""
+
+    part: Cell
+    whole: Cell
+
+    def relation(self, least: int, most: int | None) -> Relation | None:
+        """The implication as a linear relation, for a part known to lie in ``least`` ..
+        ``most`` (None: no upper bound): ``part <= most * whole``, exact in whole numbers;
+        ``whole >= 1`` for a part known to be one or more; None for a part known to be zero."""
+        if least >= 1:
+            return Relation(((self.whole, 1),), 1, None)
+        if most == 0:
+            return None
+        return Relation(((self.part, 1), (self.whole, -(most or UNBOUNDED_PART))), None, 0)
+
+
+UNBOUNDED_PART = 10**5
+"""The greatest value assumed for a part with no upper bound in ``Implies.relation`` (a
+territory's year has far fewer victims); small enough that the audit's whole-number tolerance
+cannot let such a part be one while its whole is zero."""
+
+
 def total(cells: Iterable[Cell]) -> dict[Cell, int]:
     """The sum of some counts, as a linear form."""
     form: dict[Cell, int] = {}
