@@ -26,7 +26,7 @@ data_dir: str = ""  # folder of signals, cases and victims files, empty for the 
 params_dir: str = ""  # folder holding territories/XX.yaml, empty for the params folder of the project
 suppression_threshold: int = 3  # counts from 1 to threshold-1 are published as <threshold
 suppress_zero: bool = True  # publish zero counts as <threshold too
-first_year: int = 0  # first year of the data window shown in per-year tables, 0 for the first year of the data
+first_year: int = 0  # first year of the data window shown in per-year tables, 0 for the first year of params/batch.yaml
 
 # %%
 from htprofiles import report

@@ -14,6 +14,7 @@ from conftest import vi_2016_records, write_csvs
 
 from htprofiles.cli import main
 from htprofiles.contract.parameters import parameter_rows
+from htprofiles.install import default_params_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -118,8 +119,8 @@ def test_bad_territory_file_is_refused_before_any_report(tmp_path, existing_repo
 
 @pytest.mark.parametrize("argv, message", [
     (["--territory", "ZZ"], "territory: unknown territory 'ZZ'"),
-    (["--year", "1999"], "year: 1999 is outside the years of the data, 2012-2016"),
-    (["-p", "first_year=2011"], "first_year: 2011 is outside the years of the data"),
+    (["--year", "1999"], "first_year: 2012 is after year 1999"),
+    (["-p", "first_year=2017"], "first_year: 2017 is after year 2012"),
     (["-p", "colour=red"], "unknown parameter 'colour'"),
     (["-p", "suppression_threshold=many"], "suppression_threshold: expected a whole number"),
     (["-p", "suppression_threshold=0"], "suppression_threshold: input should be greater"),
@@ -137,20 +138,50 @@ def test_bad_build_requests_exit_2_without_traceback(argv, message, existing_rep
 
 
 def test_data_beginning_in_2013_build_with_the_defaults(tmp_path):
-    """No --year and no first_year: the batch file's years that the data hold, each report's
-    window opening at the data's first year."""
+    """No --year and no first_year: the batch file's years, whatever the data hold, each
+    report's window opening at the first of them; 2012, without records, reads "<3"."""
     records = vi_2016_records()
     moved = next(case for case in records["cases"] if case["case_id"] == "d")
     moved["reported_date"] = "2013-07-04"  # the 2015 case moves to 2013
     records["signals"][-1]["received_date"] = "2013-01-05"
     data = write_csvs(tmp_path / "from_2013", records)
     out = tmp_path / "reports"
-    assert main(["build", "--data", str(data), "--territory", "VI", "--jobs", "1",
+    assert main(["build", "--data", str(data), "--territory", "VI", "--jobs", "2",
                  "--out", str(out)]) == 0
-    assert sorted(p.parent.name for p in out.glob("*/VI.json")) == ["2013", "2016"]  # the data's
+    assert sorted(p.parent.name for p in out.glob("*/VI.json")) == [
+        "2012", "2013", "2014", "2015", "2016"]
     report = json.loads((out / "2016" / "VI.json").read_text())
-    assert report["data_window"] == {"first_year": 2013, "last_year": 2016}
-    assert [row["year"] for row in report["tables"]["cases_by_year"]] == [2013, 2014, 2015, 2016]
+    assert report["data_window"] == {"first_year": 2012, "last_year": 2016}
+    cases = report["tables"]["cases_by_year"]
+    assert [row["year"] for row in cases] == [2012, 2013, 2014, 2015, 2016]
+    assert cases[0]["value"] == "<3"
+
+
+def test_which_reports_exist_does_not_tell_whether_a_year_holds_a_record(tmp_path):
+    """Two data sets that differ only in whether 2015, whose counts are all withheld, holds a
+    record give byte-identical output folders with the default build command (a params folder
+    whose batch file names VI and Guam, 2014-2016)."""
+    params = tmp_path / "params"
+    shutil.copytree(default_params_dir(), params)
+    (params / "batch.yaml").write_text("territories: [VI, GU]\nyears: [2014, 2015, 2016]\n")
+    folders = []
+    for which, year in (("none", "2014"), ("one", "2015")):
+        records = vi_2016_records()
+        moved = next(case for case in records["cases"] if case["case_id"] == "d")
+        moved["reported_date"] = f"{year}-07-04"
+        data = write_csvs(tmp_path / which, records)
+        out = tmp_path / f"reports-{which}"
+        assert main(["build", "--data", str(data), "--params", str(params), "--jobs", "2",
+                     "--out", str(out)]) == 0
+        folders.append(out)
+    assert _published(folders[0]) == _published(folders[1])
+    assert (folders[0] / "2015" / "VI.html").is_file()
+
+
+def _published(out: Path) -> dict[str, bytes]:
+    """Every file of an output folder but its private build state."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".htprofiles" not in p.relative_to(out).parts}
 
 
 def test_params_lists_every_parameter_with_type_default_allowed_values_and_help(capsys):
@@ -163,7 +194,7 @@ def test_params_lists_every_parameter_with_type_default_allowed_values_and_help(
         assert line.split()[:3] == list(row[:3])
         assert f"  {row[3]}  " in line and line.endswith(f"  {row[4]}")
     [first_year] = [line for line in lines if line.startswith("first_year ")]
-    assert first_year.endswith(", 0 for the first year of the data")
+    assert first_year.endswith(", 0 for the first year of params/batch.yaml")
 
 
 def test_territories_lists_all_56_then_the_regions_and_the_nation(capsys):

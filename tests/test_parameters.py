@@ -16,7 +16,6 @@ import pytest
 
 from htprofiles import install, report
 from htprofiles.batch.plan import parse_overrides
-from htprofiles.contract.data import load_dataset, slice_dataset, write_dataset
 from htprofiles.contract.parameters import ReportParameters, parameter_rows, validate_parameters
 from htprofiles.contract.sample import embedded_sample_dir
 from htprofiles.contract.suppression import SuppressionRule
@@ -111,27 +110,35 @@ def test_parameters_accept_exactly_the_rules_suppression_accepts(threshold, supp
         assert validate_parameters(values).rule == SuppressionRule(threshold, suppress_zero)
 
 
-@pytest.mark.parametrize("name, value", [("year", 2017), ("first_year", 2011)])
-def test_years_outside_the_data_are_refused(name, value):
-    with pytest.raises(UsageError, match=f"{name}: {value} is outside the years of the data, "
-                                         f"2012-2016"):
-        validate_parameters({name: value}, data_years=[2014, 2012, 2016, 2013, 2015])
+@pytest.mark.parametrize("year", [2011, 2017, 2030])
+def test_any_year_is_a_report_year_whatever_the_data_hold(year):
+    """Which years have reports must not depend on the data (docs/disclosure.md)."""
+    assert validate_parameters({"year": year, "first_year": year}).year == year
+    with pytest.raises(UsageError, match=f"first_year: {year + 1} is after year {year}"):
+        validate_parameters({"year": year, "first_year": year + 1})
 
 
-def test_the_default_window_opens_at_the_first_year_of_the_data():
+def test_the_default_window_opens_at_the_first_year_of_the_series():
     years = [2016, 2014, 2015]
-    assert validate_parameters({}, data_years=years).first_year == 2014
-    assert validate_parameters({"first_year": "0"}, data_years=years).first_year == 2014
-    assert validate_parameters({"first_year": 2015}, data_years=years).first_year == 2015
-    assert validate_parameters({}).first_year == 0  # open until the data are read
+    assert validate_parameters({}, years).first_year == 2014
+    assert validate_parameters({"first_year": "0"}, years).first_year == 2014
+    assert validate_parameters({"first_year": 2015}, years).first_year == 2015
+    assert validate_parameters({}).first_year == 0  # open until the batch file is read
 
 
-def test_the_notebook_opens_its_default_window_at_the_first_year_of_its_data(vi_data):
-    """The hand-made data begin in 2015."""
+def test_the_notebook_opens_its_default_window_at_its_batch_files_first_year(vi_data, tmp_path):
+    """The hand-made data begin in 2015; the window opens where params/batch.yaml's years
+    begin, 2012 for the project's, 2014 for a researcher's own params folder."""
     profile = report.prepare(data_dir=str(vi_data))
-    assert (profile.first_year, profile.year) == (2015, 2016)
-    assert [row["year"] for row in profile.tables["cases_by_year"].rows] == [2015, 2016]
-    assert profile.provenance["parameters"]["first_year"] == 2015
+    assert (profile.first_year, profile.year) == (2012, 2016)
+    assert [row["year"] for row in profile.tables["cases_by_year"].rows] == [
+        2012, 2013, 2014, 2015, 2016]
+    assert profile.provenance["parameters"]["first_year"] == 2012
+    params = tmp_path / "params"
+    shutil.copytree(default_params_dir(), params)
+    (params / "batch.yaml").write_text("years: [2014, 2015, 2016]\n")
+    profile = report.prepare(data_dir=str(vi_data), params_dir=str(params))
+    assert profile.first_year == 2014
 
 
 def test_overrides_are_name_value_pairs_and_leave_the_matrix_to_its_options():
@@ -164,17 +171,11 @@ def test_an_installed_wheel_uses_the_template_and_params_it_ships(monkeypatch):
         install.PARAMS: f"htprofiles/{install.PARAMS}"}
 
 
-def test_the_notebook_checks_years_against_the_data_it_reads():
-    with pytest.raises(UsageError, match="year: 2017 is outside the years of the data, 2012-2016"):
-        report.prepare(year=2017)
-
-
-def test_a_batch_slice_is_checked_against_the_years_of_the_whole_data(vi_data, tmp_path):
-    """TX has records of 2016 only, but the data (and so the batch) cover 2015-2016."""
-    write_dataset(slice_dataset(load_dataset(vi_data), "TX"), tmp_path / "slice")
-    profile = report.prepare(territory="TX", year=2016, first_year=2015,
-                               data_dir=str(tmp_path / "slice"))
-    assert (profile.first_year, profile.year) == (2015, 2016)
+def test_the_notebook_profiles_a_year_without_records():
+    """2017 holds no record of the sample: its report shows "<3" cases, like any year
+    whose records are too few to show (whether a year holds records is not told)."""
+    profile = report.prepare(year=2017, first_year=2016)
+    assert [row["value"] for row in profile.tables["cases_by_year"].rows][-1] == "<3"
 
 
 def _papermill(*args: str, cwd: Path) -> subprocess.CompletedProcess:

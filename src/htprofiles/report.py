@@ -16,9 +16,10 @@ import pandas as pd
 from IPython import get_ipython
 from IPython.display import display
 
+from .contract.batchfile import load_batch_config
 from .contract.content import Link, load_territory_content, territory_file
 from .contract.data import load_dataset, slice_dataset
-from .contract.parameters import ReportParameters, validate_parameters
+from .contract.parameters import WINDOW_FROM_SERIES, ReportParameters, validate_parameters
 from .contract.suppression import is_withheld
 from .contract.territories import PROFILED
 from .errors import UsageError
@@ -36,8 +37,9 @@ def prepare(**parameters) -> Profile:
     """Validate the parameters, read the data and territory file, and publish every table.
 
     Names papermill injected that the template does not declare are refused too (papermill
-    itself only warns), and years are checked against the data once it is read. The records
-    stay inside this function: the kernel's namespace only ever holds published values.
+    itself only warns); an open data window opens at the first year of the params folder's
+    batch file. The records stay inside this function: the kernel's namespace only ever holds
+    published values.
 
     Raises
     ------
@@ -45,9 +47,10 @@ def prepare(**parameters) -> Profile:
         Naming every wrong parameter, as one line (no traceback in Jupyter or papermill).
     """
     params = validate_parameters(dict.fromkeys(injected_names()) | parameters)
-    dataset = load_dataset(params.data_path)
-    params = validate_parameters(params.model_dump(), dataset.years)
-    dataset = slice_dataset(dataset, params.territory)
+    if params.first_year == WINDOW_FROM_SERIES:  # the batch opened it already
+        series = load_batch_config(params.params_path).years
+        params = validate_parameters(params.model_dump(), series)
+    dataset = slice_dataset(load_dataset(params.data_path), params.territory)
     content = load_territory_content(params.params_path, params.territory)
     made_from = _provenance(params, territory_file(params.params_path, params.territory))
     _draw_altair_like_the_reports()

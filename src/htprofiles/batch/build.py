@@ -17,13 +17,14 @@ from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field, replace
 from itertools import islice
 
+from ..contract.batchfile import load_batch_config
 from ..errors import PdfError
 from ..install import template_notebook
 from ..rendering.pdf import Printer, find_chromium
 from ..rendering.pdf import footer as pdf_footer
 from . import state, store
 from .inputs import BatchInputs
-from .plan import BuildRequest, Plan, ReportJob, load_batch_config, matrix, plan_build
+from .plan import BuildRequest, Plan, ReportJob, matrix, plan_build
 
 
 @dataclass

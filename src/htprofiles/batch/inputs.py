@@ -30,7 +30,7 @@ class BatchInputs:
         self.changed = not self.file_hashes or recorded.get("files") != self.file_hashes
         """The data files differ from those of the last run: they must be read again."""
         self._recorded = None if self.changed else {
-            fact: recorded[fact] for fact in ("slices", "years", "synthetic")}
+            fact: recorded[fact] for fact in ("slices", "synthetic")}
 
     @cached_property
     def _dataset(self):
@@ -45,7 +45,7 @@ class BatchInputs:
         from ..contract.data import slice_fingerprints
 
         return {"slices": slice_fingerprints(self._dataset, TERRITORIES),
-                "years": list(self._dataset.years), "synthetic": self._dataset.synthetic}
+                "synthetic": self._dataset.synthetic}
 
     @cached_property
     def slices(self) -> dict[str, str]:
@@ -55,7 +55,6 @@ class BatchInputs:
         return territories | {code: sha256(" ".join(territories[leaf] for leaf in leaves(code))
                                            .encode()) for code in AREAS}
 
-    years = property(lambda self: self._facts["years"])
     synthetic = property(lambda self: self._facts["synthetic"])
 
     def slice(self, territory: str):

@@ -12,21 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-
-from ..contract.content import (
-    load_territory_content,
-    parse_yaml,
-    territory_file,
-    validation_problems,
-)
+from ..contract.batchfile import BATCH_FILE, BatchConfig
+from ..contract.content import load_territory_content, territory_file
 from ..contract.parameters import validate_parameters
-from ..contract.territories import PROFILED
 from ..errors import InputError, UsageError
 from . import state
 from .inputs import BatchInputs
 
-BATCH_FILE = "batch.yaml"
 WORKDIR_DATA = "data"
 WORKDIR_PARAMS = "params"
 """Where a batch report's kernel finds its data slice and territory file, relative to its
@@ -69,28 +61,6 @@ class ReportJob:
         return f"{self.year}/{self.territory}"
 
 
-class BatchConfig(BaseModel):
-    """``params/batch.yaml``: the default matrix and the parameters every report shares."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    territories: tuple[str, ...] | str = "all"
-    years: tuple[int, ...]
-    parameters: dict[str, bool | int | str] = {}
-
-    @field_validator("territories")
-    @classmethod
-    def _known(cls, value):
-        if value == "all":
-            return tuple(PROFILED)
-        if isinstance(value, str):
-            raise ValueError('must be "all" or a list of territory codes')
-        unknown = [code for code in value if code not in PROFILED]
-        if unknown:
-            raise ValueError(f"unknown territory codes: {' '.join(unknown)}")
-        return value
-
-
 @dataclass(frozen=True)
 class BuildRequest:
     """What the analyst asked for on the command line."""
@@ -109,42 +79,29 @@ class BuildRequest:
     pdf: bool = False
 
 
-def load_batch_config(params_dir: Path) -> BatchConfig:
-    """Read and validate ``params/batch.yaml``, naming the file and line of any problem."""
-    path = Path(params_dir) / BATCH_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: batch file not found") from None
-    try:
-        return BatchConfig.model_validate(parse_yaml(path, text))
-    except ValidationError as exc:
-        raise InputError(validation_problems(path, text, exc)) from None
-
-
-def matrix(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
-           data_years: Iterable[int] | None = None) -> list[tuple[int, str]]:
-    """The (year, territory) pairs asked for, or the batch file's when none are: its years
-    that the data hold, when they are known (a data set starting in 2013 builds from 2013)."""
+def matrix(config: BatchConfig, territories: Iterable[str],
+           years: Iterable[int]) -> list[tuple[int, str]]:
+    """The (year, territory) pairs asked for, or the batch file's when none are (whatever
+    years the data hold: which reports exist must not tell)."""
     territories = sorted(set(territories) or set(config.territories))
-    years = set(years) or set(config.years) & set(config.years if data_years is None
-                                                  else data_years)
-    return [(year, territory) for year in sorted(years) for territory in territories]
+    years = sorted(set(years) or set(config.years))
+    return [(year, territory) for year in years for territory in territories]
 
 
 def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
-              overrides: dict, data_years: Iterable[int]) -> list[ReportJob]:
+              overrides: dict) -> list[ReportJob]:
     """Every report of the run, each with validated parameters, before any is built."""
     shared = config.parameters | overrides
-    return [_job(shared, territory, year, data_years)
-            for year, territory in matrix(config, territories, years, data_years)]
+    return [_job(shared, territory, year, config.years)
+            for year, territory in matrix(config, territories, years)]
 
 
-def _job(shared: dict, territory: str, year: int, data_years: Iterable[int]) -> ReportJob:
-    """One report with the run's shared parameters, validated."""
+def _job(shared: dict, territory: str, year: int, series: Iterable[int]) -> ReportJob:
+    """One report with the run's shared parameters, validated (its window opening at the
+    series' first year unless ``first_year`` says otherwise)."""
     values = shared | {"territory": territory, "year": year,
                        "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
-    return ReportJob(territory, year, validate_parameters(values, data_years).model_dump())
+    return ReportJob(territory, year, validate_parameters(values, series).model_dump())
 
 
 def check_territory_files(params_dir: Path, codes: Iterable[str]) -> None:
@@ -178,15 +135,15 @@ def plan_build(request: BuildRequest, config: BatchConfig, inputs: BatchInputs,
     Raises
     ------
     UsageError
-        When nothing is asked for that the data hold, or when the folder holds reports this
+        When nothing is asked for, or when the folder holds reports this
         run would leave inconsistent with it (``_left_inconsistent``).
     """
     jobs = plan_jobs(config, request.territories, request.years,
-                     parse_overrides(request.overrides), inputs.years)
+                     parse_overrides(request.overrides))
     if not jobs:
-        raise UsageError(f"nothing to build: no year of {request.params_dir / BATCH_FILE} "
-                         f"is a year of the data in {request.data_dir}; name one with --year")
-    jobs += _left_inconsistent(request, previous, inputs, jobs)
+        raise UsageError(f"nothing to build: {request.params_dir / BATCH_FILE} names no "
+                         f"territory or year; name them with --territory and --year")
+    jobs += _left_inconsistent(request, previous, inputs, config, jobs)
     codes = sorted({job.territory for job in jobs})
     check_territory_files(request.params_dir, codes)
     territory_files = {c: territory_file(request.params_dir, c).read_bytes() for c in codes}
@@ -213,7 +170,7 @@ def folder_parameters(parameters: dict) -> dict:
 
 
 def _left_inconsistent(request: BuildRequest, previous: dict, inputs: BatchInputs,
-                       jobs: list[ReportJob]) -> list[ReportJob]:
+                       config: BatchConfig, jobs: list[ReportJob]) -> list[ReportJob]:
     """The folder's reports outside this run that were built from other data or with other
     parameters: rebuilt with this run's parameters under ``--force``, else the run is
     refused. One folder never mixes data versions (two could be differenced) nor disclosure
@@ -237,7 +194,7 @@ def _left_inconsistent(request: BuildRequest, previous: dict, inputs: BatchInput
             f"{', ...' if len(other) > 3 else ''}): add --force to rebuild them too, from "
             f"{request.data_dir} with this run's parameters, or build into a new --out folder")
     return [_job(shared, *(previous["reports"][name][key] for key in ("territory", "year")),
-                 inputs.years) for name in other]
+                 config.years) for name in other]
 
 
 def _reasons(reasons: dict[str, set[str]], previous: dict, shared: dict) -> str:

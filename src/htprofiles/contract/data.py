@@ -19,9 +19,6 @@ Decisions
 * Lines that are blank (every field empty) are skipped.
 * An empty string and a Parquet null both mean "not reported" (``pd.NA``).
 * A Parquet date column may be a string, a date, or a timestamp at midnight.
-* A data set's ``years`` are those of its records, plus those recorded in ``ORIGIN_FILE`` by
-  ``write_dataset``: a territory's slice keeps the years of the whole data set, so its report
-  checks ``year`` and ``first_year`` against them as the batch did.
 """
 
 from __future__ import annotations
@@ -99,7 +96,7 @@ FORMATS = ("csv", "parquet")
 MAX_PROBLEMS = 50
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
 ORIGIN_FILE = "htprofiles-origin.json"
-"""Written beside a slice: the hashes of the input files it was cut from, and their years."""
+"""Written beside a slice: the hashes of the input files it was cut from."""
 SYNTHETIC_NOTE = (
     "This folder holds htprofiles' synthetic sample data: yearly totals follow published\n"
     "figures, the detail is invented. Reports built from it say so. Delete this file only\n"
@@ -122,7 +119,6 @@ class Dataset:
     (provenance): the file read, or for a slice the original input file (``ORIGIN_FILE``).
     ``synthetic`` is true for a folder marked as synthetic sample data (``SYNTHETIC_MARKER``),
     so every report built from it, or from a slice of it, says so.
-    ``years`` are the years of the whole data set, which a slice of it keeps.
     """
 
     signals: pd.DataFrame
@@ -130,7 +126,6 @@ class Dataset:
     victims: pd.DataFrame
     sources: dict[str, str]
     synthetic: bool = False
-    years: tuple[int, ...] = ()
 
     @property
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -222,8 +217,7 @@ def load_dataset(directory: Path | str) -> Dataset:
     origin = directory / ORIGIN_FILE
     if origin.is_file():
         recorded = json.loads(origin.read_text(encoding="utf-8"))
-        years = tuple(sorted(set(dataset.years) | set(recorded["years"])))
-        dataset = replace(dataset, sources=recorded["sources"], years=years)
+        dataset = replace(dataset, sources=recorded["sources"])
     return replace(dataset, synthetic=(directory / SYNTHETIC_MARKER).is_file())
 
 
@@ -236,7 +230,7 @@ def slice_dataset(dataset: Dataset, territory: str) -> Dataset:
         return frame[_rows_of(frame, codes)].reset_index(drop=True)
 
     return Dataset(rows(dataset.signals), rows(dataset.cases), rows(dataset.victims),
-                   dict(dataset.sources), dataset.synthetic, dataset.years)
+                   dict(dataset.sources), dataset.synthetic)
 
 
 def _rows_of(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
@@ -275,8 +269,8 @@ def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet")
 
     Dates are ISO strings in CSV and ``date32`` in Parquet; "not reported" is an empty cell or
     a null. A file of the same table in the other format is removed, since a folder holding
-    both is refused. The data set's ``sources`` and ``years`` go beside it (``ORIGIN_FILE``),
-    so a slice still names the input files it came from and the years they cover.
+    both is refused. The data set's ``sources`` go beside it (``ORIGIN_FILE``), so a slice
+    still names the input files it came from.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown data format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -292,7 +286,7 @@ def write_dataset(dataset: Dataset, directory: Path | str, fmt: str = "parquet")
         other = "parquet" if fmt == "csv" else "csv"
         (directory / f"{name}.{other}").unlink(missing_ok=True)
     mark_synthetic(directory, dataset.synthetic)
-    origin = {"sources": dataset.sources, "years": list(dataset.years)}
+    origin = {"sources": dataset.sources}
     text = json.dumps(origin, indent=1, sort_keys=True) + "\n"
     (directory / ORIGIN_FILE).write_text(text, encoding="utf-8")
 
@@ -591,9 +585,7 @@ def _assemble(tables: Mapping[str, _Table]) -> Dataset:
         for column, spec in SCHEMA[name].items():
             if spec.kind == "reference":
                 _place(frame, frame[column], frames[spec.references], spec.references)
-    years = {int(y) for name in ("signals", "cases") for y in frames[name]["year"].unique()}
-    return Dataset(**frames, sources={name: table.sha256 for name, table in tables.items()},
-                   years=tuple(sorted(years)))
+    return Dataset(**frames, sources={name: table.sha256 for name, table in tables.items()})
 
 
 def _place(frame: pd.DataFrame, keys: pd.Series, target: pd.DataFrame, name: str) -> None:

@@ -27,12 +27,10 @@ from .sample import embedded_sample_dir
 from .suppression import LEAST_VALUES, SuppressionRule, refusal
 from .territories import PROFILED
 
-WORKDIR_PARAMS = "params"
-"""Where a batch report's kernel finds its data slice and territory file, relative to its
-work folder: relative paths keep the executed notebook free of absolute paths."""
-
-WINDOW_FROM_DATA = 0
-"""The default ``first_year``: the data window opens at the first year of the data."""
+WINDOW_FROM_SERIES = 0
+"""The default ``first_year``: the data window opens at the first year of the profile series,
+``params/batch.yaml``'s years (never at the data's first year: the window must not tell
+whether a year holds records)."""
 
 _FLAGS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
 
@@ -61,7 +59,7 @@ class ReportParameters(BaseModel):
         "one of the 56 territory codes, R1-R10 or US (htprofiles territories)")
     year: int = _declare(
         2016, "calendar year of the profile, a record belongs to the year of its date",
-        "a year of the data")
+        "a year, not before first_year")
     data_dir: str = _declare(
         "", "folder of signals, cases and victims files, empty for the embedded synthetic sample",
         "a data folder, or empty")
@@ -74,9 +72,10 @@ class ReportParameters(BaseModel):
     suppress_zero: bool = _declare(
         True, "publish zero counts as <threshold too", "true or false")
     first_year: int = _declare(
-        WINDOW_FROM_DATA,
-        "first year of the data window shown in per-year tables, 0 for the first year of the data",
-        "0 (the first year of the data), or a year of the data not after year",
+        WINDOW_FROM_SERIES,
+        "first year of the data window shown in per-year tables, 0 for the first year of "
+        "params/batch.yaml",
+        "0 (the first year of params/batch.yaml), or a year not after year",
         validate_default=True)
 
     @field_validator("*", mode="before")
@@ -98,11 +97,10 @@ class ReportParameters(BaseModel):
 
     @field_validator("first_year")
     @classmethod
-    def _window_from_data(cls, first_year: int, info: ValidationInfo) -> int:
-        """An open window (0) starts at the first year of the data, once its years are known,
-        so that data beginning after 2012 build with the defaults."""
-        years = (info.context or {}).get("data_years")
-        return min(years) if first_year == WINDOW_FROM_DATA and years else first_year
+    def _window_from_series(cls, first_year: int, info: ValidationInfo) -> int:
+        """An open window (0) starts at the first year of the profile series, once known."""
+        years = (info.context or {}).get("series_years")
+        return min(years) if first_year == WINDOW_FROM_SERIES and years else first_year
 
     @field_validator("territory")
     @classmethod
@@ -113,10 +111,9 @@ class ReportParameters(BaseModel):
         return code
 
     @model_validator(mode="after")
-    def _consistent(self, info: ValidationInfo) -> ReportParameters:
-        """Checks across parameters, and against the data's years when the caller knows them
-        (``context={"data_years": ...}``)."""
-        problems = self._outside((info.context or {}).get("data_years"))
+    def _consistent(self) -> ReportParameters:
+        """Checks across parameters."""
+        problems = []
         if self.first_year > self.year:
             problems.append(f"first_year: {self.first_year} is after year {self.year}")
         least_withheld = 0 if self.suppress_zero else 1
@@ -126,16 +123,6 @@ class ReportParameters(BaseModel):
         if problems:
             raise ValueError("; ".join(problems))
         return self
-
-    def _outside(self, data_years: Iterable[int] | None) -> list[str]:
-        """Years outside the data, whose every count would be an unreported zero."""
-        if data_years is None:
-            return []
-        years = sorted(set(data_years))
-        span = f"{years[0]}-{years[-1]}" if years else "none: the data hold no record"
-        return [f"{name}: {getattr(self, name)} is outside the years of the data, {span}"
-                for name in ("year", "first_year")
-                if not years or not years[0] <= getattr(self, name) <= years[-1]]
 
     @property
     def rule(self) -> SuppressionRule:
@@ -153,16 +140,16 @@ class ReportParameters(BaseModel):
         return Path(self.params_dir) if self.params_dir else default_params_dir()
 
 
-def validate_parameters(values: dict, data_years: Iterable[int] | None = None
+def validate_parameters(values: dict, series_years: Iterable[int] | None = None
                         ) -> ReportParameters:
     """Check parameters before anything runs; one message names every problem.
 
-    ``data_years``, when known, bound ``year`` and ``first_year``, and a window left open
-    (``first_year`` 0) starts at the first of them.
+    A window left open (``first_year`` 0) starts at the first of ``series_years``, the
+    batch file's years, when they are known.
     """
-    years = None if data_years is None else tuple(data_years)
+    years = None if series_years is None else tuple(series_years)
     try:
-        return ReportParameters.model_validate(values, context={"data_years": years})
+        return ReportParameters.model_validate(values, context={"series_years": years})
     except ValidationError as exc:
         problems = "; ".join(_describe(error) for error in exc.errors())
         raise UsageError(f"invalid report parameters: {problems}") from None
