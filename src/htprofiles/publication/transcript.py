@@ -66,6 +66,8 @@ class Transcript:
         self._counts = counts
         self.relations: list[Relation] = []
         self._answers: dict[tuple, bool] = {}
+        self._about: dict[frozenset, list[Relation]] = {}
+        """The recorded relations by the set of their terms, for ``bounds``."""
 
     def at_least(self, form: Mapping[Cell, int], bound: int) -> bool:
         """Whether ``sum(form[c] * count(c)) >= bound``; asked twice, answered once."""
@@ -75,30 +77,33 @@ class Transcript:
         if (terms, bound) not in self._answers:
             holds = sum(self._counts[cell] * coefficient for cell, coefficient in terms) >= bound
             self._answers[terms, bound] = holds
-            self.relations.append(Relation(terms, bound, None) if holds
-                                  else Relation(terms, None, bound - 1))
+            self._record(Relation(terms, bound, None) if holds
+                         else Relation(terms, None, bound - 1))
         return self._answers[terms, bound]
 
     def bounds(self, form: Mapping[Cell, int]) -> tuple[int | None, int | None]:
         """The least and greatest value of a sum of counts that the recorded answers about
         that very sum tell (None where they tell nothing)."""
-        terms = {(cell, k) for cell, k in form.items() if k}
-        negated = {(cell, -k) for cell, k in terms}
+        terms = frozenset((cell, k) for cell, k in form.items() if k)
+        negated = frozenset((cell, -k) for cell, k in terms)
         lows, highs = [], []
-        for r in self.relations:
-            if set(r.terms) == terms:
-                lows.append(r.low)
-                highs.append(r.high)
-            elif set(r.terms) == negated:
-                lows.append(None if r.high is None else -r.high)
-                highs.append(None if r.low is None else -r.low)
+        for r in self._about.get(terms, ()):
+            lows.append(r.low)
+            highs.append(r.high)
+        for r in self._about.get(negated, ()):
+            lows.append(None if r.high is None else -r.high)
+            highs.append(None if r.low is None else -r.low)
         return (max((b for b in lows if b is not None), default=None),
                 min((b for b in highs if b is not None), default=None))
+
+    def _record(self, relation: Relation) -> None:
+        self.relations.append(relation)
+        self._about.setdefault(frozenset(relation.terms), []).append(relation)
 
     def value(self, cell: Cell) -> int:
         """A count that is about to be published."""
         count = self._counts[cell]
-        self.relations.append(Relation(((cell, 1),), count, count))
+        self._record(Relation(((cell, 1),), count, count))
         return count
 
     def top(self, cells: list[Cell], size: int, floor: int) -> list[Cell]:
@@ -115,10 +120,11 @@ class Transcript:
         listed = [cell for cell in ranked[:size] if self._counts[cell] >= floor]
         left_out = [cell for cell in cells if cell not in listed]
         for cell in listed:
-            self.relations.append(Relation(((cell, 1),), floor, None))
+            self._record(Relation(((cell, 1),), floor, None))
             for other in left_out:
                 ahead = cells.index(other) < cells.index(cell)
-                self.relations.append(Relation(((cell, 1), (other, -1)), int(ahead), None))
+                self._record(Relation(((cell, 1), (other, -1)), int(ahead), None))
         if len(listed) < size:
-            self.relations += [Relation(((cell, 1),), None, floor - 1) for cell in left_out]
+            for cell in left_out:
+                self._record(Relation(((cell, 1),), None, floor - 1))
         return listed
