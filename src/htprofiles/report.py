@@ -130,29 +130,31 @@ def show_tables(profile: Profile, *names: str) -> None:
 def show_chart(profile: Profile, name: str) -> None:
     """A bar chart of one published table, with its table for readers without sight of it."""
     published = profile.tables[name]
-    _show(sections.chart_with_table(charts.bar_svg(published), published, profile.rule))
+    _show(sections.chart_with_table(charts.bar_svg(published, profile.rule), published,
+                                    profile.rule))
 
 
 def show_map(profile: Profile) -> None:
-    """The map of the year's cases with its note: by county, or a region's or the nation's
-    by state and territory (as each publishes its own), with their table."""
+    """What the map shows, then the map of the year's cases with its note: by county, or a
+    region's or the nation's by state and territory (as each publishes its own), with their
+    table."""
     if not profile.territory.is_area:
         published = profile.tables["cases_by_county"]
         svg = charts.map_svg(published, profile.territory, profile.rule)
-        _show(sections.map_figure(svg, published, profile.rule, profile.year))
+        _show(sections.map_text(profile)
+              + sections.map_figure(svg, published, profile.rule, profile.year))
         return
     published = profile.tables["cases_by_state"]
     svg = charts.members_map_svg(published, [row["code"] for row in published.rows],
                                  profile.rule)
-    regions = profile.tables.get("cases_by_region")
-    _show(sections.members_figure(svg, published, profile.rule)
-          + (sections.table(regions) if regions else ""))
+    _show(sections.map_text(profile) + sections.members_figure(
+        svg, published, profile.rule, profile.tables.get("cases_by_region")))
 
 
 def show_venues(profile: Profile) -> None:
     """The top sex and labor trafficking venues, or why none may be shown."""
-    _show(sections.venues(profile.tables["sex_trafficking_venues"])
-          + sections.venues(profile.tables["labor_trafficking_venues"]))
+    _show('<div class="tables">' + sections.venues(profile.tables["sex_trafficking_venues"])
+          + sections.venues(profile.tables["labor_trafficking_venues"]) + "</div>")
 
 
 def show_laws(profile: Profile) -> None:

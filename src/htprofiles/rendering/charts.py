@@ -49,17 +49,24 @@ THEME = {
 
 
 
-def _bar_rows(table: PublishedTable) -> list[dict]:
-    """Chart rows: bar length only for published counts, the label for every row."""
+WITHHELD_FILL, WITHHELD_STROKE = "#ffffff", "#8c8c8c"
+"""A withheld count's band: hollow and dashed, unlike any bar of a count."""
+DEFAULT_RULE = SuppressionRule()
+
+
+def _bar_rows(table: PublishedTable, rule: SuppressionRule, top: int) -> list[dict]:
+    """Chart rows: bar length for published counts; for a withheld one, the band of values it
+    may have, as the page says them (below the threshold for a small count, anything for one
+    withheld to protect others); the published cell as the label of every row."""
     label_key = "year" if table.key == "year" else "category"
-    return [
-        {
-            "label": str(row[label_key]),
-            "value": None if is_withheld(row["value"]) else row["value"],
-            "text": format_value(row["value"]),
-        }
-        for row in table.rows
-    ]
+    rows = []
+    for row in table.rows:
+        value = row["value"]
+        count = None if is_withheld(value) else value
+        band = None if count is not None else top if is_complementary(value) else rule.threshold
+        rows.append({"label": str(row[label_key]), "value": count, "band": band,
+                     "at": band if count is None else count, "text": format_value(value)})
+    return rows
 
 
 LABEL, ARIA = alt.Text("text:N"), alt.Description("aria:N")
@@ -72,12 +79,14 @@ def _counts(table: PublishedTable) -> list[int]:
     return [value for value in table.values() if not is_withheld(value)]
 
 
-def count_ticks(table: PublishedTable) -> list[int]:
-    """Whole-number ticks from 0 to just past the largest published count, a nice step apart.
+def count_ticks(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> list[int]:
+    """Whole-number ticks from 0 to just past the largest published count (and the threshold,
+    where a small count's band reaches it), a nice step apart.
 
     Vega's own ticks halve small ranges, and a whole-number format then prints 0 1 1 2 2 3 3.
     """
-    top = max(_counts(table), default=0)
+    small = any(is_withheld(v) and not is_complementary(v) for v in table.values())
+    top = max([*_counts(table), rule.threshold if small else 0])
     step = next(s for power in itertools.count() for s in (10**power, 2 * 10**power, 5 * 10**power)
                 if top <= MAX_TICK_STEPS * s)
     return list(range(0, -(-top // step) * step + 1, step))
@@ -88,36 +97,41 @@ def has_bars(table: PublishedTable) -> bool:
     return any(count > 0 for count in _counts(table))
 
 
-def bar_svg(table: PublishedTable) -> str:
+def bar_svg(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> str:
     """The bar chart of a table as SVG, or "" when it would be an empty frame (every count
     withheld or zero, or no row at all): the report says so in words instead."""
-    return to_svg(bar_chart(table)) if has_bars(table) else ""
+    return to_svg(bar_chart(table, rule)) if has_bars(table) else ""
 
 
-def bar_chart(table: PublishedTable) -> alt.LayerChart:
-    """Horizontal bars by category, or columns by year, each labelled with its published cell."""
-    rows = _bar_rows(table)
+def bar_chart(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> alt.LayerChart:
+    """Horizontal bars by category, or columns by year, each labelled with its published cell.
+
+    A withheld count is a hollow dashed band over the values it may have, never an empty
+    place that would read as zero.
+    """
+    ticks = count_ticks(table, rule)
+    rows = _bar_rows(table, rule, ticks[-1])
     order = [row["label"] for row in rows]
-    ticks = count_ticks(table)
-    count = dict(field="value", type="quantitative", title="Count",
-                 scale=alt.Scale(domain=[0, ticks[-1]]), axis=alt.Axis(format=",d", values=ticks))
+    count = dict(type="quantitative", title="Count", scale=alt.Scale(domain=[0, ticks[-1]]),
+                 axis=alt.Axis(format=",d", values=ticks))
     base = alt.Chart(alt.Data(values=rows))
     if table.key == "year":
-        position = {"x": alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-                    "y": alt.Y(**count)}
-        text = base.mark_text(dy=-8).encode(x=position["x"], y=alt.Y(**count), text=LABEL)
+        label = alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+        along, across, text_mark = "y", "x", base.mark_text(dy=-8)
         size = {"width": WIDTH, "height": YEARS_HEIGHT}
     else:
-        position = {"y": alt.Y("label:N", sort=order, title=None),
-                    "x": alt.X(**count)}
-        text = base.mark_text(align="left", dx=4).encode(
-            y=position["y"], x=alt.X(**count), text=LABEL)
+        label = alt.Y("label:N", sort=order, title=None)
+        along, across, text_mark = "x", "y", base.mark_text(align="left", dx=4)
         size = {"width": WIDTH - 200, "height": alt.Step(24)}
-    bars = base.mark_bar(color=PALETTE).encode(**position, description=ARIA)
-    # Withheld rows have no bar; their mark is drawn at the axis origin.
-    text = text.encode(description=ARIA).transform_calculate(
-        value="datum.value === null ? 0 : datum.value")
-    return alt.layer(bars, text).transform_calculate(
+    channel = {"x": alt.X, "y": alt.Y}[along]
+    bars = base.mark_bar(color=PALETTE).encode(
+        **{across: label, along: channel(field="value", **count)}, description=ARIA)
+    bands = base.mark_bar(fill=WITHHELD_FILL, stroke=WITHHELD_STROKE, strokeDash=[4, 3],
+                          strokeWidth=1).encode(
+        **{across: label, along: channel(field="band", **count)}, description=ARIA)
+    text = text_mark.encode(**{across: label, along: channel(field="at", **count)}, text=LABEL,
+                            description=ARIA)
+    return alt.layer(bands, bars, text).transform_calculate(
         aria="datum.label + ': ' + datum.text").properties(**size)
 
 
