@@ -164,8 +164,17 @@ def test_a_tile_map_of_withheld_counts_colours_every_tile():
     table = PublishedTable("cases", "Cases", "code", (
         {"code": "VI", "value": "<3"}, {"code": "TX", "value": COMPLEMENTARY}))
     svg = charts.to_svg(charts.tile_map(table, RULE, "Cases"))
-    tiles = re.findall(r'<path aria-label="col: \d+; row: \d+; Cases: ([^"]*)"', svg)
-    assert "fewer than 3" in tiles and "withheld (3 or more)" in tiles
+    fills = dict(re.findall(r'<path aria-label="([^"]*)"[^>]*? fill="([^"]*)"', svg))
+    assert fills["U.S. Virgin Islands: &lt;3"] == charts.MAP_COLOURS[0]
+    assert fills["Texas: withheld"] == charts.PROTECTING
+
+
+def test_a_tile_links_to_its_report_and_says_its_published_cell():
+    table = PublishedTable("cases", "Cases", "code", (
+        {"code": "VI", "value": "<3"}, {"code": "TX", "value": 372}))
+    svg = charts.linked_svg(charts.tile_map(table, RULE, "Cases", {"TX": "2016/TX.html"}))
+    assert re.findall(r'<a xlink:href="([^"]*)"><path aria-label="([^"]*)"', svg) == [
+        ("2016/TX.html", "Texas: 372")]
 
 
 # Maps of an HHS region's or the nation's states and territories.
@@ -287,3 +296,14 @@ def test_a_far_members_land_fills_its_frames(code):
     assert max(x for x, _ in points) == pytest.approx(width - land, abs=2)
     assert min(y for _, y in points) == pytest.approx(land, abs=2)
     assert max(y for _, y in points) == pytest.approx(height - land, abs=2)
+
+
+def test_a_withheld_count_is_a_dashed_band_not_a_gap():
+    """A gap would read as zero: a small count's band reaches the threshold, a count withheld
+    to protect others spans the axis; a count's bar is solid."""
+    svg = charts.bar_svg(PublishedTable("cases_by_year", "Cases", "year", (
+        *BY_YEAR.rows, {"year": 2017, "value": COMPLEMENTARY})), RULE)
+    bars = {label: ("stroke-dasharray" in rest, float(height)) for label, height, rest in re.findall(
+        r'<path aria-label="([^"]*)"[^>]*? d="M[\d.-]+,[\d.-]+h[\d.-]+v([\d.-]+)[^"]*"([^>]*)>', svg)}
+    assert bars["2015: &lt;3"][0] and bars["2017: withheld"][0] and not bars["2016: 1,323"][0]
+    assert bars["2017: withheld"][1] > bars["2016: 1,323"][1] > bars["2015: &lt;3"][1] > 0

@@ -49,13 +49,20 @@ def prepare(**parameters) -> Profile:
     params = validate_parameters(params.model_dump(), dataset.years)
     dataset = slice_dataset(dataset, params.territory)
     content = load_territory_content(params.params_path, params.territory)
-    made_from = _provenance(params, territory_file(params.params_path, params.territory))
+    made_from = _provenance(params, territory_file(params.params_path, params.territory),
+                            dataset.synthetic)
     _draw_altair_like_the_reports()
     return build_profile(dataset, PROFILED[params.territory], params.year, params.first_year,
                          params.rule, content, dataset.synthetic, made_from)
 
 
-def _provenance(params: ReportParameters, territory_yaml: Path) -> dict:
+DATA_SOURCES = {True: "synthetic sample", False: "data folder"}
+"""What ``data_source`` says the records were: htprofiles' synthetic sample (the embedded one,
+or one ``htprofiles sample-data`` wrote), or a data folder of real records. ``data_dir`` alone
+cannot say: a batch hands each report its slice of the data in a folder named ``data``."""
+
+
+def _provenance(params: ReportParameters, territory_yaml: Path, synthetic: bool) -> dict:
     """What the report records about its own making, so a reviewer can rebuild and check it.
 
     Only facts that are the same for the same inputs: hashes, versions, the git commit. No
@@ -63,7 +70,7 @@ def _provenance(params: ReportParameters, territory_yaml: Path) -> dict:
     territory's records would differ between data sets that differ only inside withheld
     counts (and of a territory with no records, anyone can compute it).
     """
-    return {"parameters": params.model_dump(),
+    return {"parameters": params.model_dump(), "data_source": DATA_SOURCES[synthetic],
             "territory_file": sha256(territory_yaml.read_bytes()),
             **code_fingerprints(), "versions": package_versions()}
 

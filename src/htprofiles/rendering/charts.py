@@ -17,7 +17,7 @@ import vl_convert
 
 from ..contract import geo
 from ..contract.suppression import SuppressionRule, format_value, is_complementary, is_withheld
-from ..contract.territories import Territory
+from ..contract.territories import TERRITORIES, Territory
 from ..publication.tables import PublishedTable
 
 PALETTE = "#1f5f8b"
@@ -416,13 +416,18 @@ TILE = 40
 """Side of a tile of the national tile map, in pixels."""
 
 
-def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str) -> alt.LayerChart:
+def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str,
+             links: dict[str, str] | None = None) -> alt.LayerChart:
     """Every territory as a tile roughly where it lies, coloured like the county map by its
-    published cell in ``table`` (rows with a ``code``); tiles not in the table stay blank."""
+    published cell in ``table`` (rows with a ``code``); tiles not in the table stay blank. A
+    tile in ``links`` (code to a relative address) links to it: draw it with
+    ``linked_svg``."""
     bins = map_bins(rule)
     value_of = {row["code"]: row["value"] for row in table.rows}
-    rows = [{"code": code, "row": row, "col": col,
-             "bin": _bin_label(value_of[code], rule, bins) if code in value_of else NOT_IN_RUN}
+    rows = [{"code": code, "row": row, "col": col, "link": (links or {}).get(code),
+             "bin": _bin_label(value_of[code], rule, bins) if code in value_of else NOT_IN_RUN,
+             "aria": f"{TERRITORIES[code].name}: {format_value(value_of[code])}"
+             if code in value_of else TERRITORIES[code].name}
             for code, (row, col) in geo.TILE_GRID.items()]
     shown = {row["bin"] for row in rows}
     domain, colours = _legend(rule, bins, shown)
@@ -435,14 +440,26 @@ def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str) ->
     tiles = base.mark_rect(stroke="#8c8c8c", strokeWidth=0.6).encode(
         color=alt.Color("bin:N", title=legend_title, scale=alt.Scale(domain=domain, range=colours),
                         legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
-                                          symbolType="square")))
-    codes = base.mark_text(fontWeight="bold").encode(
+                                          symbolType="square")),
+        description=alt.Description("aria:N"))
+    codes = base.mark_text(fontWeight="bold", aria=False).encode(
         text=alt.Text("code:N"),
         color=alt.condition(alt.FieldOneOfPredicate(field="bin", oneOf=dark),
                             alt.value("#ffffff"), alt.value("#1b1b1b")))
+    targets = base.transform_filter("datum.link").mark_rect(opacity=0, cursor="pointer").encode(
+        href=alt.Href("link:N"), description=alt.Description("aria:N"))
     width, height = (1 + max(c for _, c in geo.TILE_GRID.values()),
                      1 + max(r for r, _ in geo.TILE_GRID.values()))
-    return alt.layer(tiles, codes).properties(width=width * TILE, height=height * TILE)
+    return alt.layer(tiles, codes, targets).properties(width=width * TILE, height=height * TILE)
+
+
+VEGA_BASE = "https://vega.github.io/vega-datasets/"
+"""What vl-convert puts before a relative link (Vega's default base address for data)."""
+
+
+def linked_svg(chart: alt.TopLevelMixin) -> str:
+    """A chart with links as SVG, its relative links left relative (to the page's folder)."""
+    return to_svg(chart).replace(f'xlink:href="{VEGA_BASE}', 'xlink:href="')
 
 
 def warm_up() -> None:

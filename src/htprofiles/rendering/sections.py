@@ -314,6 +314,7 @@ def about(profile: Profile) -> str:
             ("Data window", f"{profile.first_year}-{profile.year}"),
             ("Suppression", f"counts below {profile.rule.threshold} withheld"
              + (", zeros withheld" if profile.rule.suppress_zero else ""))]
+    rows += [("Data", prov["data_source"])] if prov.get("data_source") else []
     rows += [(f"Parameter {k}", str(v)) for k, v in prov.get("parameters", {}).items()]
     rows += [(label, prov[key]) for key, label in _FINGERPRINTS.items() if prov.get(key)]
     rows += [(f"Version of {k}", v) for k, v in prov.get("versions", {}).items()]
