@@ -303,7 +303,8 @@ def test_a_withheld_count_is_a_dashed_band_not_a_gap():
     to protect others spans the axis; a count's bar is solid."""
     svg = charts.bar_svg(PublishedTable("cases_by_year", "Cases", "year", (
         *BY_YEAR.rows, {"year": 2017, "value": COMPLEMENTARY})), RULE)
-    bars = {label: ("stroke-dasharray" in rest, float(height)) for label, height, rest in re.findall(
-        r'<path aria-label="([^"]*)"[^>]*? d="M[\d.-]+,[\d.-]+h[\d.-]+v([\d.-]+)[^"]*"([^>]*)>', svg)}
+    shapes = re.findall(r'<path aria-label="([^"]*)"[^>]*? d="M[\d.-]+,[\d.-]+h[\d.-]+'
+                        r'v([\d.-]+)[^"]*"([^>]*)>', svg)
+    bars = {label: ("stroke-dasharray" in rest, float(height)) for label, height, rest in shapes}
     assert bars["2015: &lt;3"][0] and bars["2017: withheld"][0] and not bars["2016: 1,323"][0]
     assert bars["2017: withheld"][1] > bars["2016: 1,323"][1] > bars["2015: &lt;3"][1] > 0

@@ -99,7 +99,8 @@ def render_index(records: list[dict], suppression: dict, synthetic: bool) -> str
         else len(AREA_ORDER), row["name"]))
     css = (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
     return environment().get_template("index.html.j2").render(
-        css=css, rows=rows, years=years[::-1], pdfs=any(row["pdf"] for row in rows), latest=latest, synthetic=synthetic,
+        css=css, rows=rows, years=years[::-1], pdfs=any(row["pdf"] for row in rows),
+        latest=latest, synthetic=synthetic,
         regions=sorted({row["region"] for row in rows if row["region"]}, key=_roman),
         areas=_areas(rows, latest),
         facts=sections.facts(headline_facts(records, latest)), rule=rule,

@@ -57,7 +57,8 @@ def intro(profile: Profile) -> str:
     """What the profile covers, in words for its level: a territory, a region or the nation."""
     t = profile.territory
     window = f"from January {profile.first_year} to December {profile.year}"
-    purpose = "to help promote collaboration and inform and enhance the response to human trafficking"
+    purpose = ("to help promote collaboration and inform and enhance the response to human "
+               "trafficking")
     if t.code == NATION:
         return (f"This national profile summarizes the data reported to the National Human "
                 f"Trafficking Hotline {window} from every state and territory, {purpose} "
