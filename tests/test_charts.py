@@ -308,3 +308,23 @@ def test_a_withheld_count_is_a_dashed_band_not_a_gap():
     bars = {label: ("stroke-dasharray" in rest, float(height)) for label, height, rest in shapes}
     assert bars["2015: &lt;3"][0] and bars["2017: withheld"][0] and not bars["2016: 1,323"][0]
     assert bars["2017: withheld"][1] > bars["2016: 1,323"][1] > bars["2015: &lt;3"][1] > 0
+
+
+def test_each_county_and_member_is_titled_with_its_published_cell():
+    """Browsers show an SVG title on hover: a county's value is not for screen readers only."""
+    svg = charts.map_svg(BY_COUNTY, TERRITORIES["VI"], RULE)
+    assert set(re.findall(r"<title>([^<]*)</title>", svg)) == {
+        "St. Croix: &lt;3", "St. John: withheld", "St. Thomas: 12"}
+    members = charts.members_map_svg(BY_TERRITORY, ["VI", "TX"], RULE)
+    assert {"U.S. Virgin Islands: &lt;3", "Texas: 372"} == set(
+        re.findall(r"<title>([^<]*)</title>", members))
+
+
+def test_the_county_table_lists_published_counts_only_largest_first():
+    counted = sections.counted_counties(PublishedTable("cases_by_county", "Cases", "fips", (
+        *BY_COUNTY.rows, {"fips": "78040", "county": "Water Island", "value": 40})), 2016)
+    assert [(row["county"], row["value"]) for row in counted.rows] == [
+        ("Water Island", 40), ("St. Thomas", 12)]
+    html = sections.map_figure("<svg></svg>", BY_COUNTY, RULE, 2016)
+    assert "<th scope=\"row\">St. Thomas (78030)</th><td class=\"num\">12</td>" in html
+    assert "St. Croix (78010)</th>" not in html

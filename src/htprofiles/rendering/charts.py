@@ -70,6 +70,9 @@ def _bar_rows(table: PublishedTable, rule: SuppressionRule, top: int) -> list[di
 
 
 LABEL, ARIA = alt.Text("text:N"), alt.Description("aria:N")
+MEMBER_ARIA = alt.Description("properties.aria:N")
+"""What a screen reader says of a map's shape (a county or a member): its name and published
+cell."""
 """Channels as objects, not shorthand strings: Altair would rebuild its schema index for each."""
 MAX_TICK_STEPS = 8
 """A count axis has at most this many steps between its ticks."""
@@ -188,12 +191,16 @@ def county_map(table: PublishedTable, territory: Territory,
     the land fills the figure instead of the sea between.
     """
     bins = map_bins(rule)
-    bin_of = {row["fips"]: _bin_label(row["value"], rule, bins) for row in table.rows}
+    value_of = {row["fips"]: row["value"] for row in table.rows}
     features = [
-        {**f, "properties": {**f["properties"], "bin": bin_of[f["id"]]}}
+        {**f, "properties": {**f["properties"],
+                             "bin": _bin_label(value_of[f["id"]], rule, bins),
+                             "aria": f"{f['properties']['county']}: "
+                                     f"{format_value(value_of[f['id']])}"}}
         for f in geo.territory_features(territory.fips)
     ]
-    encoding = {"color": _bin_colour(rule, bins, set(bin_of.values()))}
+    encoding = {"color": _bin_colour(rule, bins, {f["properties"]["bin"] for f in features}),
+                "description": MEMBER_ARIA}
     frames = geo.map_frames(features, territory.code)
     if len(frames) == 1:
         height = _map_height(geo.map_aspect(features, territory.code))
@@ -220,8 +227,20 @@ def _map_height(aspect: float) -> int:
 
 
 def map_svg(table: PublishedTable, territory: Territory, rule: SuppressionRule) -> str:
-    """The county map as SVG, or "" for a table withheld whole: no county has a mark."""
-    return to_svg(county_map(table, territory, rule)) if table.rows else ""
+    """The county map as SVG, each county titled with its published cell (shown on hover), or
+    "" for a table withheld whole: no county has a mark."""
+    return with_titles(to_svg(county_map(table, territory, rule))) if table.rows else ""
+
+
+_SHAPE = re.compile(r'<path aria-label="([^"]*)"( role="graphics-symbol" '
+                    r'aria-roledescription="geoshape"[^>]*?)/>')
+
+
+def with_titles(svg: str) -> str:
+    """Each described shape of a map with an SVG ``title`` of its description (its name and
+    published cell), which browsers show on hover: Vega writes descriptions only as
+    ``aria-label``, which only screen readers read."""
+    return _SHAPE.sub(r'<path aria-label="\1"\2><title>\1</title></path>', svg)
 
 
 def _shapes(features: list[dict] | tuple[dict, ...], encoding: dict,
@@ -273,8 +292,6 @@ TITLE_CHARACTER = 7
 """Pixels a character of a frame's title takes at most, for a title wider than its frame."""
 BORDER = 2
 """Pixels a frame's border adds to its width: Vega rounds its half-pixel out on each side."""
-MEMBER_ARIA = alt.Description("properties.aria:N")
-"""What a screen reader says of a member: its name and published cell."""
 
 
 def members_map(table: PublishedTable, codes: list[str],
@@ -320,8 +337,9 @@ def members_map(table: PublishedTable, codes: list[str],
 
 
 def members_map_svg(table: PublishedTable, codes: list[str], rule: SuppressionRule) -> str:
-    """The members map as SVG, or "" for a table withheld whole."""
-    return to_svg(members_map(table, codes, rule)) if table.rows else ""
+    """The members map as SVG, each member titled with its published cell, or "" for a table
+    withheld whole."""
+    return with_titles(to_svg(members_map(table, codes, rule))) if table.rows else ""
 
 
 @dataclass(frozen=True)

@@ -187,9 +187,24 @@ def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year:
     if not svg:
         return figure("", published.title, "", published.note or WITHHELD_WHOLE)
     note = (f"Cases reported in {year} by county, where the location was known. "
-            f"Counties with fewer than {rule.threshold} cases are shaded alike."
+            f"Counties with fewer than {rule.threshold} cases are shaded alike; point at a "
+            f"county for its count."
             + (f" {published.footnote}" if published.footnote else ""))
-    return figure(svg, published.title, describe(published), note)
+    counted = counted_counties(published, year)
+    if counted.rows:
+        note += " The table lists the counties whose count is published."
+    return figure(svg, published.title, describe(published), note,
+                  table(counted, "Cases") if counted.rows else "")
+
+
+def counted_counties(published: PublishedTable, year: int) -> PublishedTable:
+    """The counties whose cases are published as a count above zero, largest first: the
+    map's numbers that a reader can look up, in a table short enough to sit beside it."""
+    rows = sorted((row for row in published.rows
+                   if not is_withheld(row["value"]) and row["value"] > 0),
+                  key=lambda row: (-row["value"], row["county"]))
+    return PublishedTable(published.name, f"Counties with published counts in {year}",
+                          published.key, tuple(rows))
 
 
 def members_figure(svg: str, published: PublishedTable, rule: SuppressionRule,
