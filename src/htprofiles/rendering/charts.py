@@ -134,7 +134,8 @@ def bar_chart(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> al
         **{across: label, along: channel(field="band", **count)}, description=ARIA)
     text = text_mark.encode(**{across: label, along: channel(field="at", **count)}, text=LABEL,
                             description=ARIA)
-    return alt.layer(bands, bars, text).transform_calculate(
+    layers = [bands] if any(row["band"] for row in rows) else []  # no empty, unnamed layer
+    return alt.layer(*layers, bars, text).transform_calculate(
         aria="datum.label + ': ' + datum.text").properties(**size)
 
 
