@@ -12,7 +12,7 @@ from htprofiles.contract import geo
 from htprofiles.contract.suppression import COMPLEMENTARY, SuppressionRule, format_value
 from htprofiles.contract.territories import TERRITORIES
 from htprofiles.publication.tables import PublishedTable
-from htprofiles.rendering import charts, sections
+from htprofiles.rendering import charts, map_layout, sections
 
 RULE = SuppressionRule()
 
@@ -283,15 +283,14 @@ def test_a_far_members_land_fills_its_frames(code):
     inset = charts._Inset.of(geo.state_features([code])[0])
     if len(inset.frames) > 1:
         for frame in inset.frames:
-            islands = [geo._mercator_bounds(polygon[0]) for f in frame.features
-                       for polygon in geo._polygon_list(f["geometry"])]
-            assert geo.land_fill(islands) >= geo.LAND_FILL
+            islands = map_layout.island_bounds(frame.features)
+            assert map_layout.land_fill(islands) >= map_layout.LAND_FILL
         return
     ((width, height),) = inset._sizes(charts.INSET_AREA / 4)
     svg = charts.to_svg(inset.chart(charts.INSET_AREA / 4, {}))
     points = [(float(x), float(y)) for d in re.findall(r'<path (?!class=)[^>]*? d="([^"]*)"', svg)
               for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
-    land = geo.FRAME_PAD
+    land = map_layout.FRAME_PAD
     assert min(x for x, _ in points) == pytest.approx(land, abs=2)
     assert max(x for x, _ in points) == pytest.approx(width - land, abs=2)
     assert min(y for _, y in points) == pytest.approx(land, abs=2)

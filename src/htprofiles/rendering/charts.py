@@ -19,6 +19,7 @@ from ..contract import geo
 from ..contract.suppression import SuppressionRule, format_value, is_complementary, is_withheld
 from ..contract.territories import TERRITORIES, Territory
 from ..publication.tables import PublishedTable
+from . import map_layout
 
 PALETTE = "#1f5f8b"
 """One dark blue for bars: readable in print and for every kind of colour vision."""
@@ -188,7 +189,7 @@ def county_map(table: PublishedTable, territory: Territory,
     """Counties coloured by the bin of their published cell; every withheld county with the
     same mark looks alike, whatever count lies behind it.
 
-    Islands far apart (see ``geo.map_frames``) are drawn in labelled frames at one scale, so
+    Islands far apart (see ``map_layout.map_frames``) are drawn in labelled frames at one scale, so
     the land fills the figure instead of the sea between.
     """
     bins = map_bins(rule)
@@ -202,14 +203,14 @@ def county_map(table: PublishedTable, territory: Territory,
     ]
     encoding = {"color": _bin_colour(rule, bins, {f["properties"]["bin"] for f in features}),
                 "description": MEMBER_ARIA}
-    frames = geo.map_frames(features, territory.code)
+    frames = map_layout.map_frames(features, territory.code)
     if len(frames) == 1:
-        height = _map_height(geo.map_aspect(features, territory.code))
-        return (_shapes(features, encoding).project(**geo.map_projection(territory.code))
+        height = _map_height(map_layout.map_aspect(features, territory.code))
+        return (_shapes(features, encoding).project(**map_layout.map_projection(territory.code))
                 .properties(width=MAP_WIDTH, height=height))
-    layout = geo.arrange_frames(frames, MAP_WIDTH, MAP_HEIGHTS[1])
+    layout = map_layout.arrange_frames(frames, MAP_WIDTH, MAP_HEIGHTS[1])
     return alt.vconcat(*(_frame_row(row, layout.scale, encoding) for row in layout.rows),
-                       spacing=geo.FRAME_GAP, title=FRAMES_NOTE)
+                       spacing=map_layout.FRAME_GAP, title=FRAMES_NOTE)
 
 
 def _bin_colour(rule: SuppressionRule, bins: list[tuple[int, str]], shown: set[str]) -> alt.Color:
@@ -256,7 +257,7 @@ def _shapes(features: list[dict] | tuple[dict, ...], encoding: dict,
             .encode(**encoding))
 
 
-def _frame_row(frames: tuple[geo.Frame, ...], scale: float,
+def _frame_row(frames: tuple[map_layout.Frame, ...], scale: float,
                encoding: dict) -> alt.HConcatChart:
     """One row of framed island groups; neighbours of one title share it (the Northern
     Islands' scattered islands)."""
@@ -265,11 +266,11 @@ def _frame_row(frames: tuple[geo.Frame, ...], scale: float,
         shapes = [_framed(frame, scale, encoding) for frame in group]
         titled = alt.TitleParams(title, **FRAME_TITLE)
         views.append(shapes[0].properties(title=titled) if len(shapes) == 1
-                     else alt.hconcat(*shapes, spacing=geo.FRAME_GAP // 2, title=titled))
-    return alt.hconcat(*views, spacing=geo.FRAME_GAP)
+                     else alt.hconcat(*shapes, spacing=map_layout.FRAME_GAP // 2, title=titled))
+    return alt.hconcat(*views, spacing=map_layout.FRAME_GAP)
 
 
-def _framed(frame: geo.Frame, scale: float, encoding: dict) -> alt.Chart:
+def _framed(frame: map_layout.Frame, scale: float, encoding: dict) -> alt.Chart:
     width, height = frame.size(scale)
     return (_shapes(frame.features, encoding).project(**frame.projection(scale))
             .properties(width=width, height=height, view=FRAME))
@@ -321,7 +322,7 @@ def members_map(table: PublishedTable, codes: list[str],
         _Inset.of(f) for f in features if f["id"] not in geo.contiguous_codes()]
     views = []
     if near:
-        projection, aspect = geo.albers(near)
+        projection, aspect = map_layout.albers(near)
         shapes = _shapes([f for f in near if f not in tiny], encoding)
         if tiny:
             shapes += _shapes(tiny, {"color": encoding["color"]}, aria=False)
@@ -330,9 +331,9 @@ def members_map(table: PublishedTable, codes: list[str],
     if not insets:
         return views[0]
     views += [alt.hconcat(*(inset.chart(area, encoding) for inset, area in row),
-                          spacing=geo.FRAME_GAP) for row in _inset_rows(insets)]
+                          spacing=map_layout.FRAME_GAP) for row in _inset_rows(insets)]
     note = [MEMBERS_NOTE, TINY_NOTE] if tiny else MEMBERS_NOTE
-    return alt.vconcat(*views, spacing=geo.FRAME_GAP, title=alt.TitleParams(
+    return alt.vconcat(*views, spacing=map_layout.FRAME_GAP, title=alt.TitleParams(
         note, orient="bottom", anchor="start", fontSize=12, fontWeight="normal",
         color="#555555", offset=10))
 
@@ -350,7 +351,7 @@ class _Inset:
     keeps Alaska whole."""
 
     feature: dict
-    frames: tuple[geo.Frame, ...]
+    frames: tuple[map_layout.Frame, ...]
     projection: dict
     aspect: float
     most: float = INSET_AREA
@@ -359,9 +360,9 @@ class _Inset:
     @classmethod
     def of(cls, feature: dict, most: float = INSET_AREA) -> _Inset:
         """The inset of one member's feature, its land spanning ``most`` square pixels at most."""
-        frames = geo.map_frames([feature], feature["id"], name="name")
+        frames = map_layout.map_frames([feature], feature["id"], name="name")
         return cls(feature, tuple(sorted(frames, key=lambda frame: frame.bounds[0])),
-                   *geo.albers([feature]), most)
+                   *map_layout.albers([feature]), most)
 
     @property
     def west(self) -> float:
@@ -388,13 +389,13 @@ class _Inset:
         """Its frames' sizes in pixels when their land spans ``area`` square pixels."""
         if len(self.frames) > 1:
             return [frame.size(self._scale(area)) for frame in self.frames]
-        width, pad = math.sqrt(area / self.aspect), geo.FRAME_PAD
+        width, pad = math.sqrt(area / self.aspect), map_layout.FRAME_PAD
         return [(round(width) + 2 * pad, round(width * self.aspect) + 2 * pad)]
 
     def width(self, area: float) -> int:
         """Its width in pixels, its title's included, when its land spans ``area``."""
         frames = sum(width + BORDER for width, _ in self._sizes(area)) \
-            + geo.FRAME_GAP // 2 * (len(self.frames) - 1)
+            + map_layout.FRAME_GAP // 2 * (len(self.frames) - 1)
         return max(frames, TITLE_CHARACTER * len(self.feature["properties"]["name"]))
 
     def chart(self, area: float, encoding: dict) -> alt.TopLevelMixin:
@@ -403,8 +404,8 @@ class _Inset:
         if len(self.frames) > 1:
             scale = self._scale(area)
             return alt.hconcat(*(_framed(frame, scale, encoding) for frame in self.frames),
-                               spacing=geo.FRAME_GAP // 2, title=title)
-        ((width, height),), pad = self._sizes(area), geo.FRAME_PAD
+                               spacing=map_layout.FRAME_GAP // 2, title=title)
+        ((width, height),), pad = self._sizes(area), map_layout.FRAME_PAD
         return (_shapes([self.feature], encoding)
                 .project(**self.projection, extent=[[pad, pad], [width - pad, height - pad]])
                 .properties(width=width, height=height, view=FRAME, title=title))
@@ -424,7 +425,7 @@ def _inset_rows(insets: list[_Inset]) -> list[list[tuple[_Inset, float]]]:
             if rows[-1] and used + inset.width(area) > MAP_WIDTH:
                 rows, used = [*rows, []], 0
             rows[-1].append((inset, area))
-            used += inset.width(area) + geo.FRAME_GAP
+            used += inset.width(area) + map_layout.FRAME_GAP
         if len(rows) <= most_rows:
             break
     return rows
@@ -447,7 +448,7 @@ def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str,
              "bin": _bin_label(value_of[code], rule, bins) if code in value_of else NOT_IN_RUN,
              "aria": f"{TERRITORIES[code].name}: {format_value(value_of[code])}"
              if code in value_of else TERRITORIES[code].name}
-            for code, (row, col) in geo.TILE_GRID.items()]
+            for code, (row, col) in map_layout.TILE_GRID.items()]
     shown = {row["bin"] for row in rows}
     domain, colours = _legend(rule, bins, shown)
     if NOT_IN_RUN in shown:
@@ -467,8 +468,8 @@ def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str,
                             alt.value("#ffffff"), alt.value("#1b1b1b")))
     targets = base.transform_filter("datum.link").mark_rect(opacity=0, cursor="pointer").encode(
         href=alt.Href("link:N"), description=alt.Description("aria:N"))
-    width, height = (1 + max(c for _, c in geo.TILE_GRID.values()),
-                     1 + max(r for r, _ in geo.TILE_GRID.values()))
+    width, height = (1 + max(c for _, c in map_layout.TILE_GRID.values()),
+                     1 + max(r for r, _ in map_layout.TILE_GRID.values()))
     return alt.layer(tiles, codes, targets).properties(width=width * TILE, height=height * TILE)
 
 
