@@ -55,19 +55,27 @@ WITHHELD_FILL, WITHHELD_STROKE = "#ffffff", "#8c8c8c"
 DEFAULT_RULE = SuppressionRule()
 
 
-def _bar_rows(table: PublishedTable, rule: SuppressionRule, top: int) -> list[dict]:
-    """Chart rows: bar length for published counts; for a withheld one, the band of values it
-    may have, as the page says them (below the threshold for a small count, anything for one
-    withheld to protect others); the published cell as the label of every row."""
+def _bar_rows(table: PublishedTable) -> list[dict]:
+    """Chart rows: bar length only for published counts, the label for every row."""
     label_key = "year" if table.key == "year" else "category"
-    rows = []
-    for row in table.rows:
-        value = row["value"]
-        count = None if is_withheld(value) else value
-        band = None if count is not None else top if is_complementary(value) else rule.threshold
-        rows.append({"label": str(row[label_key]), "value": count, "band": band,
-                     "at": band if count is None else count, "text": format_value(value)})
-    return rows
+    return [
+        {
+            "label": str(row[label_key]),
+            "value": None if is_withheld(row["value"]) else row["value"],
+            "text": format_value(row["value"]),
+        }
+        for row in table.rows
+    ]
+
+
+def _bands(rule: SuppressionRule, top: int) -> dict[str, str]:
+    """Vega expressions of each row's withheld band (the values a withheld count may have, as
+    the page says them: below the threshold for a small count, anything for one withheld to
+    protect others) and of where its label sits: computed in the chart from the published
+    cell, so the chart's data hold nothing but published cells."""
+    band = (f"datum.value !== null ? null : datum.text === {json.dumps(rule.mark)} "
+            f"? {rule.threshold} : {top}")
+    return {"band": band, "at": f"datum.value !== null ? datum.value : ({band})"}
 
 
 LABEL, ARIA = alt.Text("text:N"), alt.Description("aria:N")
@@ -114,7 +122,7 @@ def bar_chart(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> al
     place that would read as zero.
     """
     ticks = count_ticks(table, rule)
-    rows = _bar_rows(table, rule, ticks[-1])
+    rows = _bar_rows(table)
     order = [row["label"] for row in rows]
     count = dict(type="quantitative", title="Count", scale=alt.Scale(domain=[0, ticks[-1]]),
                  axis=alt.Axis(format=",d", values=ticks))
@@ -135,9 +143,9 @@ def bar_chart(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> al
         **{across: label, along: channel(field="band", **count)}, description=ARIA)
     text = text_mark.encode(**{across: label, along: channel(field="at", **count)}, text=LABEL,
                             description=ARIA)
-    layers = [bands] if any(row["band"] for row in rows) else []  # no empty, unnamed layer
+    layers = [bands] if any(row["value"] is None for row in rows) else []  # none empty, unnamed
     return alt.layer(*layers, bars, text).transform_calculate(
-        aria="datum.label + ': ' + datum.text").properties(**size)
+        aria="datum.label + ': ' + datum.text", **_bands(rule, ticks[-1])).properties(**size)
 
 
 def map_bins(rule: SuppressionRule) -> list[tuple[int, str]]:

@@ -92,10 +92,10 @@ def headline_note(profile: Profile) -> str:
             reasons.append(f"{what} fewer than {rule.threshold} (shown as {value}): counts this "
                            f"small are withheld so that no one can be recognised in them.")
         elif profile.territory.is_area:
-            reasons.append(f"{what} withheld because showing it would let a reader work out a "
-                           f"count that one of its states or territories withholds, such as one "
-                           f"below {rule.threshold}: see the table of states and territories "
-                           f"below.")
+            reasons.append("A regional or national count is withheld wherever showing it would "
+                           "tell a count that one of its states or territories withholds, such "
+                           f"as one below {rule.threshold}: see the table of states and "
+                           "territories below.")
         else:
             reasons.append(f"{what} withheld, although it is {rule.threshold} or more: with the "
                            f"other counts this profile publishes, it would let a reader work "
