@@ -34,13 +34,20 @@ reports: setup
 
 # JupyterLab on the project: its kernel is the python3 kernelspec of .venv's ipykernel, so the
 # notebook imports htprofiles and every pinned library. Stop it with Ctrl-C. JupyterLab refuses
-# to run as root (containers, CI machines) unless told to.
+# to run as root (containers, CI machines) unless told to. jupyter/ turns autosave off by
+# default (your own JupyterLab settings still win): running the template must not rewrite it
+# with outputs, which would make every report stale. More options: make lab LAB_ARGS="...".
 LAB_AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_CONFIG := $(CURDIR)/jupyter
+LAB_ARGS ?=
 lab: setup
-	$(UV) run --frozen jupyter lab $(LAB_AS_ROOT) --LabApp.default_url=/lab/tree/notebooks/profile.ipynb
+	JUPYTER_CONFIG_PATH=$(LAB_CONFIG) $(UV) run --frozen jupyter lab $(LAB_AS_ROOT) \
+		--LabApp.default_url=/lab/tree/notebooks/profile.ipynb $(LAB_ARGS)
 
+# Options for pytest: make test PYTEST_ARGS="-k browser -x".
+PYTEST_ARGS ?=
 test: setup browser
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(UV) run --frozen ruff check src tests

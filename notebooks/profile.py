@@ -8,7 +8,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
 # ---
@@ -38,12 +38,7 @@ profile = report.prepare(
 report.show_header(profile)
 
 # %% [markdown]
-# This profile summarizes data reported to the National Human Trafficking Hotline to help promote collaboration and inform and enhance the response to human trafficking in the state, territory, HHS region or nation profiled, over the data window above.
-
-# %% [markdown]
 # ## Where cases were reported
-#
-# The map shades each county (for a region or the nation, each state and territory, as its own profile publishes it) by the number of potential trafficking cases reported to the National Human Trafficking Hotline in the profile year. It reflects only cases whose location was known; some cases may involve more than one location.
 
 # %%
 report.show_map(profile)

@@ -79,16 +79,19 @@ def vi_data(tmp_path) -> Path:
 BROWSER_REPORTS = tuple((code, 2016) for code in ("TX", "VI", "AS", "MP", "HI", "AK"))
 """What the browser and PDF tests open: a large state, the scattered islands (Virgin Islands,
 American Samoa, Northern Mariana Islands), Hawaii, and Alaska (its own projection)."""
+AREA_REPORTS = (("R2", 2016), ("US", 2016))
+"""And a region and the nation, built with them."""
+ALL_REPORTS = BROWSER_REPORTS + AREA_REPORTS
 
 
 @pytest.fixture(scope="session")
 def browser_reports(tmp_path_factory) -> Path:
-    """The browser reports built once, with PDFs, one at a time (warm kernel, ~60 s)."""
+    """The browser reports built once, with PDFs, one at a time (warm kernel, ~90 s)."""
     from htprofiles.cli import main
 
     out = tmp_path_factory.mktemp("browser") / "reports"
-    territories = sorted({code for code, _ in BROWSER_REPORTS})
-    years = sorted({str(year) for _, year in BROWSER_REPORTS})
+    territories = sorted({code for code, _ in ALL_REPORTS})
+    years = sorted({str(year) for _, year in ALL_REPORTS})
     assert main(["build", "--territory", *territories, "--year", *years, "--pdf",
                  "--jobs", "1", "--out", str(out)]) == 0
     return out

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import BROWSER_REPORTS
+from conftest import ALL_REPORTS, AREA_REPORTS, BROWSER_REPORTS
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from htprofiles.contract.suppression import format_value
+from htprofiles.publication.headline import headline
+from htprofiles.rendering.index import render_index
 from htprofiles.rendering.pdf import find_chromium, launch
 
 PROJECT = Path(__file__).parents[1]
@@ -207,8 +209,11 @@ def test_index_is_offline_with_overview_and_every_report(browser, browser_report
         assert overview.is_visible() and overview.bounding_box()["height"] > 0
         links = seen.page.locator("#report-rows th a")
         assert sorted(links.evaluate_all("links => links.map(a => a.getAttribute('href'))")) == \
-            sorted(f"{year}/{code}.html" for code, year in BROWSER_REPORTS)
-        assert seen.page.locator("#report-rows a", has_text="PDF").count() == len(BROWSER_REPORTS)
+            sorted(f"{year}/{code}.html" for code, year in ALL_REPORTS)
+        assert seen.page.locator("#report-rows a", has_text="PDF").count() == len(ALL_REPORTS)
+        tiles = seen.page.locator("figure.chart svg a").evaluate_all(
+            "links => links.map(a => a.href.baseVal)")
+        assert sorted(tiles) == sorted(f"{year}/{code}.html" for code, year in BROWSER_REPORTS)
         screenshot(seen.page, "index")
         assert serious_violations(seen.page) == []
         assert seen.requests == []
@@ -218,7 +223,7 @@ def test_index_is_offline_with_overview_and_every_report(browser, browser_report
 def test_index_reads_without_javascript(browser, browser_reports):
     with visit(browser, browser_reports / "index.html", javascript=False) as seen:
         rows = seen.page.locator("#report-rows tr")
-        assert [row.is_visible() for row in rows.all()] == [True] * len(BROWSER_REPORTS)
+        assert [row.is_visible() for row in rows.all()] == [True] * len(ALL_REPORTS)
         assert not seen.page.locator("form.filters").is_visible()
         assert seen.requests == []
 
@@ -238,9 +243,63 @@ def test_index_filters_by_name_region_and_year(browser, browser_reports):
         assert _visible_names(seen.page) == ["Alaska"]
         form.get_by_label("HHS region").select_option("")
         form.get_by_label("Year").select_option("2016")
-        assert len(_visible_names(seen.page)) == len(BROWSER_REPORTS)
-        total = len(BROWSER_REPORTS)
+        assert len(_visible_names(seen.page)) == len(ALL_REPORTS)
+        total = len(ALL_REPORTS)
         assert form.locator("output").inner_text() == f"{total} of {total} reports"
         assert seen.page.evaluate("document.documentElement.scrollWidth") <= PHONE
         screenshot(seen.page, "index-phone")
         assert seen.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_index_without_pdfs_has_no_pdf_column_and_fits(browser, browser_reports, tmp_path, width):
+    """After `make reports` (no --pdf) no column stands empty, and a phone does not scroll
+    sideways."""
+    reports = [_report(browser_reports, code, year)[1] for code, year in ALL_REPORTS]
+    records = [{"territory": report["territory"], "year": report["year"], "status": "written",
+                "pdf": False, "headline": headline(report["tables"], report["year"])}
+               for report in reports]
+    page = tmp_path / "index.html"
+    page.write_text(render_index(records, reports[0]["suppression"], True))
+    with visit(browser, page, width=width) as seen:
+        headers = seen.page.locator("table.reports thead th").all_inner_texts()
+        assert "PDF" not in headers
+        assert seen.page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(seen.page, f"index-without-pdfs-{width}")
+
+
+def _withheld_bands(page: Page, caption: str) -> int | None:
+    """The dashed bands of a bar chart, or None where no chart is drawn (every count withheld:
+    a sentence says so)."""
+    figure = page.locator("figure.chart", has_text=caption)
+    if figure.locator("svg").count() == 0:
+        assert "No bars are drawn" in figure.locator("figcaption").inner_text()
+        return None
+    return figure.locator("svg path[stroke-dasharray]").count()
+
+
+@pytest.mark.parametrize("width", [1280, PHONE])
+@pytest.mark.parametrize("code, year", AREA_REPORTS)
+def test_area_page_shows_withheld_as_withheld_and_fits(browser, browser_reports, code, year,
+                                                       width):
+    """A withheld year is a dashed band, not a gap; the nation's states are in a table per
+    region, side by side where there is room; the page fits a phone."""
+    html, report = _report(browser_reports, code, year)
+    with visit(browser, html, width=width) as seen:
+        page = seen.page
+        for name in ("cases_by_year", "signals_by_year"):
+            values = [row["value"] for row in report["tables"][name]]
+            caption = "Cases per year" if name == "cases_by_year" else "Signals per year"
+            drawn = any(isinstance(value, int) and value > 0 for value in values)
+            assert _withheld_bands(page, caption) == (
+                sum(isinstance(value, str) for value in values) if drawn else None)
+        grouped = page.locator(".tables.by-region table")
+        if code == "US":
+            assert grouped.count() == 10
+            columns = len(set(grouped.evaluate_all("ts => ts.map(t => t.offsetLeft)")))
+            assert columns == (1 if width == PHONE else 3)
+            assert page.locator("figure.chart", has_text="Cases by state").locator(
+                "table").get_attribute("class") == "counts by-code"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"{year}-{code}-{width}")
+        assert seen.requests == [] and seen.errors == []

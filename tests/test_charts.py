@@ -12,7 +12,7 @@ from htprofiles.contract import geo
 from htprofiles.contract.suppression import COMPLEMENTARY, SuppressionRule, format_value
 from htprofiles.contract.territories import TERRITORIES
 from htprofiles.publication.tables import PublishedTable
-from htprofiles.rendering import charts, sections
+from htprofiles.rendering import charts, map_layout, sections
 
 RULE = SuppressionRule()
 
@@ -164,8 +164,17 @@ def test_a_tile_map_of_withheld_counts_colours_every_tile():
     table = PublishedTable("cases", "Cases", "code", (
         {"code": "VI", "value": "<3"}, {"code": "TX", "value": COMPLEMENTARY}))
     svg = charts.to_svg(charts.tile_map(table, RULE, "Cases"))
-    tiles = re.findall(r'<path aria-label="col: \d+; row: \d+; Cases: ([^"]*)"', svg)
-    assert "fewer than 3" in tiles and "withheld (3 or more)" in tiles
+    fills = dict(re.findall(r'<path aria-label="([^"]*)"[^>]*? fill="([^"]*)"', svg))
+    assert fills["U.S. Virgin Islands: &lt;3"] == charts.MAP_COLOURS[0]
+    assert fills["Texas: withheld"] == charts.PROTECTING
+
+
+def test_a_tile_links_to_its_report_and_says_its_published_cell():
+    table = PublishedTable("cases", "Cases", "code", (
+        {"code": "VI", "value": "<3"}, {"code": "TX", "value": 372}))
+    svg = charts.linked_svg(charts.tile_map(table, RULE, "Cases", {"TX": "2016/TX.html"}))
+    assert re.findall(r'<a xlink:href="([^"]*)"><path aria-label="([^"]*)"', svg) == [
+        ("2016/TX.html", "Texas: 372")]
 
 
 # Maps of an HHS region's or the nation's states and territories.
@@ -274,16 +283,47 @@ def test_a_far_members_land_fills_its_frames(code):
     inset = charts._Inset.of(geo.state_features([code])[0])
     if len(inset.frames) > 1:
         for frame in inset.frames:
-            islands = [geo._mercator_bounds(polygon[0]) for f in frame.features
-                       for polygon in geo._polygon_list(f["geometry"])]
-            assert geo.land_fill(islands) >= geo.LAND_FILL
+            islands = map_layout.island_bounds(frame.features)
+            assert map_layout.land_fill(islands) >= map_layout.LAND_FILL
         return
     ((width, height),) = inset._sizes(charts.INSET_AREA / 4)
     svg = charts.to_svg(inset.chart(charts.INSET_AREA / 4, {}))
     points = [(float(x), float(y)) for d in re.findall(r'<path (?!class=)[^>]*? d="([^"]*)"', svg)
               for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
-    land = geo.FRAME_PAD
+    land = map_layout.FRAME_PAD
     assert min(x for x, _ in points) == pytest.approx(land, abs=2)
     assert max(x for x, _ in points) == pytest.approx(width - land, abs=2)
     assert min(y for _, y in points) == pytest.approx(land, abs=2)
     assert max(y for _, y in points) == pytest.approx(height - land, abs=2)
+
+
+def test_a_withheld_count_is_a_dashed_band_not_a_gap():
+    """A gap would read as zero: a small count's band reaches the threshold, a count withheld
+    to protect others spans the axis; a count's bar is solid."""
+    svg = charts.bar_svg(PublishedTable("cases_by_year", "Cases", "year", (
+        *BY_YEAR.rows, {"year": 2017, "value": COMPLEMENTARY})), RULE)
+    shapes = re.findall(r'<path aria-label="([^"]*)"[^>]*? d="M[\d.-]+,[\d.-]+h[\d.-]+'
+                        r'v([\d.-]+)[^"]*"([^>]*)>', svg)
+    bars = {label: ("stroke-dasharray" in rest, float(height)) for label, height, rest in shapes}
+    assert bars["2015: &lt;3"][0] and bars["2017: withheld"][0] and not bars["2016: 1,323"][0]
+    assert bars["2017: withheld"][1] > bars["2016: 1,323"][1] > bars["2015: &lt;3"][1] > 0
+
+
+def test_each_county_and_member_is_titled_with_its_published_cell():
+    """Browsers show an SVG title on hover: a county's value is not for screen readers only."""
+    svg = charts.map_svg(BY_COUNTY, TERRITORIES["VI"], RULE)
+    assert set(re.findall(r"<title>([^<]*)</title>", svg)) == {
+        "St. Croix: &lt;3", "St. John: withheld", "St. Thomas: 12"}
+    members = charts.members_map_svg(BY_TERRITORY, ["VI", "TX"], RULE)
+    assert {"U.S. Virgin Islands: &lt;3", "Texas: 372"} == set(
+        re.findall(r"<title>([^<]*)</title>", members))
+
+
+def test_the_county_table_lists_published_counts_only_largest_first():
+    counted = sections.counted_counties(PublishedTable("cases_by_county", "Cases", "fips", (
+        *BY_COUNTY.rows, {"fips": "78040", "county": "Water Island", "value": 40})), 2016)
+    assert [(row["county"], row["value"]) for row in counted.rows] == [
+        ("Water Island", 40), ("St. Thomas", 12)]
+    html = sections.map_figure("<svg></svg>", BY_COUNTY, RULE, 2016)
+    assert "<th scope=\"row\">St. Thomas (78030)</th><td class=\"num\">12</td>" in html
+    assert "St. Croix (78010)</th>" not in html

@@ -1,9 +1,10 @@
-"""The template in a real JupyterLab, as a researcher uses it after `make lab`: open it, change
-``territory`` and ``year`` in its parameters cell, run all cells, read the new profile, then add
-a chart of one's own.
+"""The template in a real JupyterLab, as a researcher uses it after `make lab`: open it and run
+it without changing a file, change ``territory`` and ``year`` in its parameters cell, run all
+cells, read the new profile, then add a chart of one's own.
 
 The test starts its own server (loopback, a port the system picks, a random token, settings,
-runtime and data folders of its own) on a copy of the template, drives it with Playwright and
+runtime and data folders of its own, and the project's ``jupyter/`` configuration, as `make lab`
+does) on copies of the template, drives it with Playwright and
 the system Chromium, and stops the server and its kernels at the end, checking nothing is left
 running. Screenshots are kept in ``test-artifacts/jupyterlab/``.
 """
@@ -27,7 +28,7 @@ import nbformat
 import psutil
 import pytest
 from conftest import TEMPLATE, template_example
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from htprofiles.contract.suppression import format_value
 from htprofiles.rendering.export import report_json
@@ -38,9 +39,16 @@ ARTIFACTS = PROJECT / "test-artifacts" / "jupyterlab"
 TERRITORY, NAME, YEAR = "TX", "Texas", 2015
 OWN_FOLDERS = ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
                "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR", "IPYTHONDIR")
-QUIET = {"@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                         "checkForUpdates": False}}
-"""Settings that keep JupyterLab from asking to fetch news: it shows nothing unasked-for."""
+LAB_CONFIG = PROJECT / "jupyter"
+"""What `make lab` adds to JupyterLab's configuration (``JUPYTER_CONFIG_PATH``)."""
+AUTOSAVE_SECONDS = 1
+SETTINGS = {"@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
+                                                            "checkForUpdates": False},
+            "@jupyterlab/docmanager-extension/plugin": {"autosaveInterval": AUTOSAVE_SECONDS}}
+"""Settings that keep JupyterLab from asking to fetch news (it shows nothing unasked-for), and
+that would autosave every second if `make lab`'s configuration left autosave on."""
+PRISTINE = "pristine"
+"""The folder of the copies of the template and its twin that are opened and never saved."""
 SERVER_START_SECONDS = 120
 KERNEL_READY = "Python 3 (ipykernel) | Idle"
 """The status bar once the notebook's kernel has started and connected (the toolbar's own
@@ -66,18 +74,23 @@ class Lab:
     folder: Path
     server: subprocess.Popen
 
-    def open(self, name: str) -> str:
-        return f"{self.url}lab/tree/{name}?token={self.token}"
+    def open(self, name: str, workspace: str = "") -> str:
+        """The URL that opens ``name``, in a workspace of its own if named (tabs open in one
+        workspace reappear in another browser tab on it)."""
+        place = f"workspaces/{workspace}/" if workspace else ""
+        return f"{self.url}lab/{place}tree/{name}?token={self.token}"
 
 
 def _own_folders(root: Path) -> dict[str, str]:
-    """Environment variables pointing every Jupyter folder into ``root``, with quiet settings."""
+    """Environment variables pointing every Jupyter folder into ``root``, with the test's
+    settings, and JupyterLab's configuration at the project's, as `make lab` has it."""
     folders = {name: root / name.lower() for name in OWN_FOLDERS}
-    for plugin, values in QUIET.items():
+    for plugin, values in SETTINGS.items():
         path = folders["JUPYTERLAB_SETTINGS_DIR"] / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True)
         path.write_text(json.dumps(values))
-    return {name: str(path) for name, path in folders.items()}
+    return {name: str(path) for name, path in folders.items()} | {
+        "JUPYTER_CONFIG_PATH": str(LAB_CONFIG)}
 
 
 def _server_url(server: subprocess.Popen, runtime: Path, log: Path) -> str:
@@ -132,12 +145,15 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
     folder = root / "work"
     folder.mkdir()
     shutil.copy(TEMPLATE, folder / TEMPLATE.name)  # the committed template is never touched
+    (folder / PRISTINE).mkdir()
+    for path in (TEMPLATE, TEMPLATE.with_suffix(".py")):
+        shutil.copy2(path, folder / PRISTINE / path.name)
     env = os.environ | _own_folders(root)
     token = secrets.token_hex(16)
     log = root / "server.log"
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
                "--port=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
-               "--LabApp.news_url=None",
+               "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     command += ["--allow-root"] if os.geteuid() == 0 else []
     with open(log, "w") as output:
@@ -154,13 +170,18 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="module")
-def page(lab: Lab) -> Iterator[Page]:
+def browser(lab: Lab) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = launch(playwright, find_chromium())
+        chromium = launch(playwright, find_chromium())
         try:
-            yield browser.new_page(viewport={"width": 1280, "height": 900})
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser) -> Page:
+    return browser.new_page(viewport={"width": 1280, "height": 900})
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -188,16 +209,71 @@ def _replace_source(page: Page, cell, source: str) -> None:
     page.keyboard.press("Control+Home")  # back to the start, as a reader expects to see it
 
 
+UNSAVED = ".lm-TabBar-tab.jp-mod-dirty"
+KERNEL_SETTLED = """async () => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const kernel = panel.sessionContext.session.kernel;
+    await kernel.info;
+    await kernel.spec;
+    await new Promise(resolve => setTimeout(resolve, 0));  // after JupyterLab's own handlers
+    return panel.context.model.dirty;
+}"""
+"""Whether the open notebook is unsaved once JupyterLab has written the kernel's language and
+kernelspec into its metadata."""
+
+
+def _run_all(page: Page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_function(FINISHED, timeout=RUN_ALL_MS)
+
+
+def _close_without_saving(page: Page) -> None:
+    """Shut the notebook's kernel down (closing a tab leaves it running), then close the tab,
+    discarding its changes."""
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+    page.locator(".lm-MenuBar-itemLabel", has_text="File").click()
+    page.get_by_role("menuitem", name=re.compile(r"^Close Tab")).click()
+    page.locator(".jp-Dialog button", has_text="Discard").click()
+    page.locator(".jp-NotebookPanel").wait_for(state="detached")
+
+
+def test_opening_and_running_the_template_changes_no_file(lab, browser):
+    """Opened, it is not marked unsaved (its metadata is what JupyterLab writes); nothing is
+    autosaved, neither before Run All nor after it; closed without saving, the template and
+    its jupytext twin are the bytes they were."""
+    folder = lab.folder / PRISTINE
+    before = _files(folder)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(lab.open(f"{PRISTINE}/{TEMPLATE.name}", workspace=PRISTINE))
+        page.get_by_text(KERNEL_READY, exact=True).wait_for(timeout=KERNEL_START_MS)
+        assert page.evaluate(KERNEL_SETTLED) is False
+        assert page.locator(UNSAVED).count() == 0
+        page.wait_for_timeout(3000 * AUTOSAVE_SECONDS)  # past autosave, were it on
+        _run_all(page)
+        page.wait_for_timeout(3000 * AUTOSAVE_SECONDS)
+        assert page.locator(UNSAVED).count() == 1  # outputs, unsaved
+        screenshot(page, "pristine-after-run-all")
+        _close_without_saving(page)
+    finally:
+        page.close()
+    assert _files(folder) == before
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """The files of a folder (not JupyterLab's checkpoints, which git ignores)."""
+    return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
+
+
 @pytest.fixture(scope="module")
 def ran(lab: Lab, page: Page) -> Page:
     """The template open in JupyterLab with new parameters, after Run > Run All Cells."""
     page.goto(lab.open(TEMPLATE.name))
     page.get_by_text(KERNEL_READY, exact=True).wait_for(timeout=KERNEL_START_MS)
     _replace_source(page, page.locator(".jp-CodeCell").first, _edited_parameters())
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     try:
-        page.wait_for_function(FINISHED, timeout=RUN_ALL_MS)
+        _run_all(page)
     finally:
         screenshot(page, f"{TERRITORY}-{YEAR}-after-run-all")
     return page

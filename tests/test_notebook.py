@@ -4,6 +4,7 @@ and Altair charts of them drawn like the report's own."""
 from __future__ import annotations
 
 import json
+import platform
 import re
 import textwrap
 from pathlib import Path
@@ -22,6 +23,7 @@ PROJECT = Path(__file__).parents[1]
 RECORD_IDS = {"signal_id", "case_id", "victim_id"}
 NAMESPACE_CHECK = f"""
 import json
+import platform
 import pandas as pd
 from htprofiles.contract.data import Dataset
 print(json.dumps(sorted(
@@ -88,3 +90,13 @@ def test_the_example_charts_published_counts_and_gives_withheld_rows_no_bar(exte
 def test_the_kernel_holds_no_records(extended):
     [names] = extended.cells[-1].outputs
     assert json.loads(names.text) == []
+
+
+def test_the_template_carries_the_metadata_jupyterlab_writes():
+    """JupyterLab writes the kernel's spec and language into a notebook it opens; metadata
+    that differed would mark the template unsaved with no edit (tests/test_jupyterlab.py)."""
+    metadata = nbformat.read(TEMPLATE, as_version=4).metadata
+    assert metadata.kernelspec == {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                   "name": "python3"}
+    assert metadata.language_info.version == platform.python_version(), \
+        "the template's language_info is another Python's: open it in `make lab` and save it"

@@ -7,12 +7,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import BROWSER_REPORTS
+from conftest import ALL_REPORTS, BROWSER_REPORTS
 from pypdf import PdfReader
 
 from htprofiles.batch import execute
@@ -31,7 +32,7 @@ def _pages(data: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
-@pytest.mark.parametrize("code, year", BROWSER_REPORTS)
+@pytest.mark.parametrize("code, year", ALL_REPORTS)
 def test_pdf_is_letter_and_holds_the_report(browser_reports, code, year):
     base = browser_reports / str(year) / code
     data = base.with_suffix(".pdf").read_bytes()
@@ -50,8 +51,9 @@ def test_pdf_is_letter_and_holds_the_report(browser_reports, code, year):
     assert record[f"{year}/{code}"]["sha256"]["pdf"] == hashlib.sha256(data).hexdigest()
 
 
-PAGE_LIMITS = {"VI": 2, "HI": 2, "TX": 3}
-"""Like the reference profile's two-page handout; a large state gets a third page."""
+PAGE_LIMITS = {"VI": 2, "HI": 2, "TX": 3, "R2": 3, "US": 3}
+"""Like the reference profile's two-page handout; a large state, a region and the nation (its
+map across the page, its states in a table per region) get a third page."""
 
 
 def _inches(length: str) -> float:
@@ -92,6 +94,27 @@ def test_pdf_is_a_handout_of_full_pages_with_nothing_cut(browser_reports, code):
     left, right = _inches(pdf.MARGINS["left"]), LETTER[0] - _inches(pdf.MARGINS["right"])
     for page in reader.pages:
         assert all(left - 1 <= x <= right for x, _ in _text_positions(page))
+
+
+@pytest.mark.parametrize("code", sorted(PAGE_LIMITS))
+def test_no_page_ends_with_a_heading(browser_reports, code):
+    """A section's heading is printed on the page its text starts on."""
+    base = browser_reports / "2016" / code
+    headings = re.findall(r"<h2>([^<]*)</h2>", base.with_suffix(".html").read_text())
+    name = json.loads(base.with_suffix(".json").read_text())["territory_name"]
+    pages = _pages(base.with_suffix(".pdf").read_bytes())
+    for number, page in enumerate(pages[:-1], 1):
+        text = page.replace(f"{name}, 2016", "").replace(f"Page {number} of {len(pages)}", "")
+        assert not any(text.strip().endswith(h.upper()) for h in headings), (number, text[-80:])
+
+
+def test_the_nations_legend_prints_readably(browser_reports):
+    """The nation's map spans the page: its legend is at least 6 pt, not 3."""
+    reader = PdfReader(browser_reports / "2016" / "US.pdf")
+    sizes = []
+    reader.pages[0].extract_text(visitor_text=lambda text, cm, tm, font, size: sizes.append(
+        size * abs(cm[0] * tm[0])) if text.strip() == "fewer than 3" else None)
+    assert sizes and min(sizes) >= 6, sizes
 
 
 def test_pdf_links_show_their_addresses(browser_reports):

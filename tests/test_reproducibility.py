@@ -66,8 +66,9 @@ def test_json_provenance_names_parameters_versions_and_code_but_not_the_data(two
     first, _ = two_builds
     provenance = json.loads((first / "2016" / "VI.json").read_text())["provenance"]
     assert provenance["parameters"]["territory"] == "VI"
-    assert set(provenance) == {"parameters", "territory_file", "template", "package",
-                               "git_commit", "versions", "audit"}
+    assert set(provenance) == {"parameters", "data_source", "territory_file", "template",
+                               "package", "git_commit", "versions", "audit"}
+    assert provenance["data_source"] == "synthetic sample"
     assert all(re.fullmatch(r"[0-9a-f]{64}", provenance[key])
                for key in ("territory_file", "template", "package"))
     assert set(provenance["versions"]) >= {"python", "htprofiles", "papermill", "nbconvert",

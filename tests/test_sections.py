@@ -1,4 +1,5 @@
-"""Report sections: links wherever the territory file gives an address, and only safe ones."""
+"""Report sections: links wherever the territory file gives an address, and only safe ones;
+what each level of profile says; why a count or a table is withheld."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from htprofiles import report
 from htprofiles.contract.content import Hotline, Link, load_territory_content
+from htprofiles.contract.suppression import COMPLEMENTARY
+from htprofiles.contract.territories import NUMERALS
 from htprofiles.errors import InputError
+from htprofiles.publication.profile import Profile
 from htprofiles.rendering import sections
 
 VI_FILE = Path(__file__).parents[1] / "params" / "territories" / "VI.yaml"
@@ -62,3 +67,73 @@ def test_a_territory_file_with_an_unsafe_or_partial_address_is_refused(tmp_path,
     (params / "territories" / "VI.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match=r"VI.yaml:15: funding.0.url: String should match"):
         load_territory_content(params, "VI")
+
+
+# What each level of profile says: a territory, a region, the nation (2016 of the sample).
+
+@pytest.fixture(scope="module")
+def profiles() -> dict[str, Profile]:
+    return {code: report.prepare(territory=code) for code in ("VI", "RI", "R2", "US")}
+
+
+def test_the_intro_and_the_map_text_name_their_level(profiles):
+    intros = {code: sections.intro(p) for code, p in profiles.items()}
+    maps = {code: sections.map_text(p) for code, p in profiles.items()}
+    assert intros["VI"].endswith("in U.S. Virgin Islands.")
+    assert "New Jersey, New York, Puerto Rico and U.S. Virgin Islands" in intros["R2"]
+    assert "across the United States and its territories" in intros["US"]
+    assert "each county of U.S. Virgin Islands" in maps["VI"]
+    assert "state and territory of the region" in maps["R2"]
+    assert "ten HHS regions" in maps["US"]
+    for text in [*intros.values(), *maps.values()]:
+        assert "region or the nation" not in text and "HHS region or nation" not in text
+
+
+@pytest.mark.parametrize("code", ["RI", "US"])
+def test_a_withheld_headline_count_says_why(profiles, code):
+    profile = profiles[code]
+    facts = dict(sections._headline_facts(profile))
+    withheld = [label for label, value in facts.items() if value == COMPLEMENTARY]
+    assert withheld, "the sample's 2016 headline of this profile withholds a count"
+    note = sections.headline_note(profile)
+    assert ("A regional or national count is withheld wherever" in note if code == "US"
+            else "withheld, although it is 3 or more" in note)
+    assert note in sections.header(profile)
+
+
+def test_a_headline_of_counts_needs_no_note(profiles):
+    assert sections.headline_note(profiles["VI"]) == ""
+
+
+def test_each_venue_list_not_shown_says_which_it_is(profiles):
+    for code in ("VI", "R2"):
+        html = sections.venues(profiles[code].tables["sex_trafficking_venues"]) \
+            + sections.venues(profiles[code].tables["labor_trafficking_venues"])
+        assert html.index("Top sex trafficking venues") < html.index("Top labor trafficking")
+
+
+def test_an_areas_laws_note_is_shown(profiles):
+    html = sections.laws(profiles["R2"])
+    assert "Laws differ by state and territory" in html and "None on file" not in html
+
+
+def test_the_nations_states_are_grouped_by_region_and_sorted_by_name(profiles):
+    groups = sections.by_region(profiles["US"].tables["cases_by_state"])
+    assert [group.title for group in groups] == [f"HHS Region {n}" for n in NUMERALS]
+    region_one = [row["category"] for row in groups[0].rows]
+    assert region_one == ["Connecticut", "Maine", "Massachusetts", "New Hampshire",
+                          "Rhode Island", "Vermont"]
+    assert sum(len(group.rows) for group in groups) == 56
+
+
+def test_the_json_says_why_each_table_not_shown_is_empty(profiles):
+    for profile in profiles.values():
+        data = profile.to_json()
+        assert data["provenance"]["data_source"] == "synthetic sample"
+        for name, rows in data["tables"].items():
+            status = data["table_status"][name]
+            assert (status["status"] == "shown") == bool(rows)
+            assert (status["reason"] is None) == bool(rows)
+    assert profiles["VI"].to_json()["table_status"]["sex_trafficking_venues"] == {
+        "status": "none listed",
+        "reason": "All sex trafficking venues reported fewer than three times."}

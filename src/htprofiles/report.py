@@ -52,13 +52,20 @@ def prepare(**parameters) -> Profile:
         params = validate_parameters(params.model_dump(), series)
     dataset = slice_dataset(load_dataset(params.data_path), params.territory)
     content = load_territory_content(params.params_path, params.territory)
-    made_from = _provenance(params, territory_file(params.params_path, params.territory))
+    made_from = _provenance(params, territory_file(params.params_path, params.territory),
+                            dataset.synthetic)
     _draw_altair_like_the_reports()
     return build_profile(dataset, PROFILED[params.territory], params.year, params.first_year,
                          params.rule, content, dataset.synthetic, made_from)
 
 
-def _provenance(params: ReportParameters, territory_yaml: Path) -> dict:
+DATA_SOURCES = {True: "synthetic sample", False: "data folder"}
+"""What ``data_source`` says the records were: htprofiles' synthetic sample (the embedded one,
+or one ``htprofiles sample-data`` wrote), or a data folder of real records. ``data_dir`` alone
+cannot say: a batch hands each report its slice of the data in a folder named ``data``."""
+
+
+def _provenance(params: ReportParameters, territory_yaml: Path, synthetic: bool) -> dict:
     """What the report records about its own making, so a reviewer can rebuild and check it.
 
     Only facts that are the same for the same inputs: hashes, versions, the git commit. No
@@ -66,7 +73,7 @@ def _provenance(params: ReportParameters, territory_yaml: Path) -> dict:
     territory's records would differ between data sets that differ only inside withheld
     counts (and of a territory with no records, anyone can compute it).
     """
-    return {"parameters": params.model_dump(),
+    return {"parameters": params.model_dump(), "data_source": DATA_SOURCES[synthetic],
             "territory_file": sha256(territory_yaml.read_bytes()),
             **code_fingerprints(), "versions": package_versions()}
 
@@ -133,29 +140,31 @@ def show_tables(profile: Profile, *names: str) -> None:
 def show_chart(profile: Profile, name: str) -> None:
     """A bar chart of one published table, with its table for readers without sight of it."""
     published = profile.tables[name]
-    _show(sections.chart_with_table(charts.bar_svg(published), published, profile.rule))
+    _show(sections.chart_with_table(charts.bar_svg(published, profile.rule), published,
+                                    profile.rule))
 
 
 def show_map(profile: Profile) -> None:
-    """The map of the year's cases with its note: by county, or a region's or the nation's
-    by state and territory (as each publishes its own), with their table."""
+    """What the map shows, then the map of the year's cases with its note: by county, or a
+    region's or the nation's by state and territory (as each publishes its own), with their
+    table."""
     if not profile.territory.is_area:
         published = profile.tables["cases_by_county"]
         svg = charts.map_svg(published, profile.territory, profile.rule)
-        _show(sections.map_figure(svg, published, profile.rule, profile.year))
+        _show(sections.map_text(profile)
+              + sections.map_figure(svg, published, profile.rule, profile.year))
         return
     published = profile.tables["cases_by_state"]
     svg = charts.members_map_svg(published, [row["code"] for row in published.rows],
                                  profile.rule)
-    regions = profile.tables.get("cases_by_region")
-    _show(sections.members_figure(svg, published, profile.rule)
-          + (sections.table(regions) if regions else ""))
+    _show(sections.map_text(profile) + sections.members_figure(
+        svg, published, profile.rule, profile.tables.get("cases_by_region")))
 
 
 def show_venues(profile: Profile) -> None:
     """The top sex and labor trafficking venues, or why none may be shown."""
-    _show(sections.venues(profile.tables["sex_trafficking_venues"])
-          + sections.venues(profile.tables["labor_trafficking_venues"]))
+    _show('<div class="tables">' + sections.venues(profile.tables["sex_trafficking_venues"])
+          + sections.venues(profile.tables["labor_trafficking_venues"]) + "</div>")
 
 
 def show_laws(profile: Profile) -> None:

@@ -43,6 +43,8 @@ class Profile:
             "synthetic_sample": self.synthetic,
             "suppression": self.rule.to_json(),
             "tables": {name: [dict(row) for row in t.rows] for name, t in self.tables.items()},
+            "table_status": {name: {"status": t.status, "reason": t.note}
+                             for name, t in self.tables.items()},
             "provenance": self.provenance,
         }
 

@@ -23,8 +23,10 @@ from .protection import YearPublication, protect_year
 class PublishedTable:
     """One table as every output shows it: rows of published cells only.
 
-    ``note`` replaces the rows of a table that shows none; ``footnote`` explains
-    complementary marks.
+    ``note`` replaces the rows of a table that shows none; ``status`` says so for programs:
+    "shown", "withheld" (it would reveal counts the profile withholds) or "none listed" (a top
+    list no category of which reaches the threshold). ``footnote`` explains complementary
+    marks.
     """
 
     name: str
@@ -33,6 +35,7 @@ class PublishedTable:
     rows: tuple[dict, ...]
     note: str | None = field(default=None)
     footnote: str | None = field(default=None)
+    status: str = field(default="shown")
 
     def values(self) -> list[Published]:
         """The published cells, in row order."""
@@ -150,7 +153,9 @@ def _table(spec: TableSpec, publication: Publication, year: int,
     rows = [name | {"value": publication.mark(cell)} for cell, name in cells
             if publication.mark(cell) is not None]
     threshold = publication.rule.threshold
-    note = None
+    withheld = spec.name in publication.years[year].withheld_tables
+    note, status = None, "withheld" if withheld else "none listed" if spec.top and not rows \
+        else "shown"
     if spec.name in publication.years[year].withheld_tables and publication.territory.is_area:
         note = (f"Not shown for {year}: it would reveal counts that this profile or its "
                 f"members' profiles withhold.")
@@ -162,7 +167,7 @@ def _table(spec: TableSpec, publication: Publication, year: int,
         note = f"All {kind} trafficking venues reported fewer than {_times(threshold)}."
     title = spec.title.format(year=year, first_year=first_year)
     return PublishedTable(spec.name, title, spec.key, tuple(rows), note,
-                          _footnote(rows, publication.rule, publication.territory.is_area))
+                          _footnote(rows, publication.rule, publication.territory.is_area), status)
 
 
 def _footnote(rows, rule: SuppressionRule, of_area: bool) -> str | None:

@@ -17,8 +17,9 @@ import vl_convert
 
 from ..contract import geo
 from ..contract.suppression import SuppressionRule, format_value, is_complementary, is_withheld
-from ..contract.territories import Territory
+from ..contract.territories import TERRITORIES, Territory
 from ..publication.tables import PublishedTable
+from . import map_layout
 
 PALETTE = "#1f5f8b"
 """One dark blue for bars: readable in print and for every kind of colour vision."""
@@ -49,6 +50,11 @@ THEME = {
 
 
 
+WITHHELD_FILL, WITHHELD_STROKE = "#ffffff", "#8c8c8c"
+"""A withheld count's band: hollow and dashed, unlike any bar of a count."""
+DEFAULT_RULE = SuppressionRule()
+
+
 def _bar_rows(table: PublishedTable) -> list[dict]:
     """Chart rows: bar length only for published counts, the label for every row."""
     label_key = "year" if table.key == "year" else "category"
@@ -62,7 +68,20 @@ def _bar_rows(table: PublishedTable) -> list[dict]:
     ]
 
 
+def _bands(rule: SuppressionRule, top: int) -> dict[str, str]:
+    """Vega expressions of each row's withheld band (the values a withheld count may have, as
+    the page says them: below the threshold for a small count, anything for one withheld to
+    protect others) and of where its label sits: computed in the chart from the published
+    cell, so the chart's data hold nothing but published cells."""
+    band = (f"datum.value !== null ? null : datum.text === {json.dumps(rule.mark)} "
+            f"? {rule.threshold} : {top}")
+    return {"band": band, "at": f"datum.value !== null ? datum.value : ({band})"}
+
+
 LABEL, ARIA = alt.Text("text:N"), alt.Description("aria:N")
+MEMBER_ARIA = alt.Description("properties.aria:N")
+"""What a screen reader says of a map's shape (a county or a member): its name and published
+cell."""
 """Channels as objects, not shorthand strings: Altair would rebuild its schema index for each."""
 MAX_TICK_STEPS = 8
 """A count axis has at most this many steps between its ticks."""
@@ -72,12 +91,14 @@ def _counts(table: PublishedTable) -> list[int]:
     return [value for value in table.values() if not is_withheld(value)]
 
 
-def count_ticks(table: PublishedTable) -> list[int]:
-    """Whole-number ticks from 0 to just past the largest published count, a nice step apart.
+def count_ticks(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> list[int]:
+    """Whole-number ticks from 0 to just past the largest published count (and the threshold,
+    where a small count's band reaches it), a nice step apart.
 
     Vega's own ticks halve small ranges, and a whole-number format then prints 0 1 1 2 2 3 3.
     """
-    top = max(_counts(table), default=0)
+    small = any(is_withheld(v) and not is_complementary(v) for v in table.values())
+    top = max([*_counts(table), rule.threshold if small else 0])
     step = next(s for power in itertools.count() for s in (10**power, 2 * 10**power, 5 * 10**power)
                 if top <= MAX_TICK_STEPS * s)
     return list(range(0, -(-top // step) * step + 1, step))
@@ -88,37 +109,43 @@ def has_bars(table: PublishedTable) -> bool:
     return any(count > 0 for count in _counts(table))
 
 
-def bar_svg(table: PublishedTable) -> str:
+def bar_svg(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> str:
     """The bar chart of a table as SVG, or "" when it would be an empty frame (every count
     withheld or zero, or no row at all): the report says so in words instead."""
-    return to_svg(bar_chart(table)) if has_bars(table) else ""
+    return to_svg(bar_chart(table, rule)) if has_bars(table) else ""
 
 
-def bar_chart(table: PublishedTable) -> alt.LayerChart:
-    """Horizontal bars by category, or columns by year, each labelled with its published cell."""
+def bar_chart(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> alt.LayerChart:
+    """Horizontal bars by category, or columns by year, each labelled with its published cell.
+
+    A withheld count is a hollow dashed band over the values it may have, never an empty
+    place that would read as zero.
+    """
+    ticks = count_ticks(table, rule)
     rows = _bar_rows(table)
     order = [row["label"] for row in rows]
-    ticks = count_ticks(table)
-    count = dict(field="value", type="quantitative", title="Count",
-                 scale=alt.Scale(domain=[0, ticks[-1]]), axis=alt.Axis(format=",d", values=ticks))
+    count = dict(type="quantitative", title="Count", scale=alt.Scale(domain=[0, ticks[-1]]),
+                 axis=alt.Axis(format=",d", values=ticks))
     base = alt.Chart(alt.Data(values=rows))
     if table.key == "year":
-        position = {"x": alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-                    "y": alt.Y(**count)}
-        text = base.mark_text(dy=-8).encode(x=position["x"], y=alt.Y(**count), text=LABEL)
+        label = alt.X("label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+        along, across, text_mark = "y", "x", base.mark_text(dy=-8)
         size = {"width": WIDTH, "height": YEARS_HEIGHT}
     else:
-        position = {"y": alt.Y("label:N", sort=order, title=None),
-                    "x": alt.X(**count)}
-        text = base.mark_text(align="left", dx=4).encode(
-            y=position["y"], x=alt.X(**count), text=LABEL)
+        label = alt.Y("label:N", sort=order, title=None)
+        along, across, text_mark = "x", "y", base.mark_text(align="left", dx=4)
         size = {"width": WIDTH - 200, "height": alt.Step(24)}
-    bars = base.mark_bar(color=PALETTE).encode(**position, description=ARIA)
-    # Withheld rows have no bar; their mark is drawn at the axis origin.
-    text = text.encode(description=ARIA).transform_calculate(
-        value="datum.value === null ? 0 : datum.value")
-    return alt.layer(bars, text).transform_calculate(
-        aria="datum.label + ': ' + datum.text").properties(**size)
+    channel = {"x": alt.X, "y": alt.Y}[along]
+    bars = base.mark_bar(color=PALETTE).encode(
+        **{across: label, along: channel(field="value", **count)}, description=ARIA)
+    bands = base.mark_bar(fill=WITHHELD_FILL, stroke=WITHHELD_STROKE, strokeDash=[4, 3],
+                          strokeWidth=1).encode(
+        **{across: label, along: channel(field="band", **count)}, description=ARIA)
+    text = text_mark.encode(**{across: label, along: channel(field="at", **count)}, text=LABEL,
+                            description=ARIA)
+    layers = [bands] if any(row["value"] is None for row in rows) else []  # none empty, unnamed
+    return alt.layer(*layers, bars, text).transform_calculate(
+        aria="datum.label + ': ' + datum.text", **_bands(rule, ticks[-1])).properties(**size)
 
 
 def map_bins(rule: SuppressionRule) -> list[tuple[int, str]]:
@@ -170,24 +197,28 @@ def county_map(table: PublishedTable, territory: Territory,
     """Counties coloured by the bin of their published cell; every withheld county with the
     same mark looks alike, whatever count lies behind it.
 
-    Islands far apart (see ``geo.map_frames``) are drawn in labelled frames at one scale, so
+    Islands far apart (see ``map_layout.map_frames``) are drawn in labelled frames at one scale, so
     the land fills the figure instead of the sea between.
     """
     bins = map_bins(rule)
-    bin_of = {row["fips"]: _bin_label(row["value"], rule, bins) for row in table.rows}
+    value_of = {row["fips"]: row["value"] for row in table.rows}
     features = [
-        {**f, "properties": {**f["properties"], "bin": bin_of[f["id"]]}}
+        {**f, "properties": {**f["properties"],
+                             "bin": _bin_label(value_of[f["id"]], rule, bins),
+                             "aria": f"{f['properties']['county']}: "
+                                     f"{format_value(value_of[f['id']])}"}}
         for f in geo.territory_features(territory.fips)
     ]
-    encoding = {"color": _bin_colour(rule, bins, set(bin_of.values()))}
-    frames = geo.map_frames(features, territory.code)
+    encoding = {"color": _bin_colour(rule, bins, {f["properties"]["bin"] for f in features}),
+                "description": MEMBER_ARIA}
+    frames = map_layout.map_frames(features, territory.code)
     if len(frames) == 1:
-        height = _map_height(geo.map_aspect(features, territory.code))
-        return (_shapes(features, encoding).project(**geo.map_projection(territory.code))
+        height = _map_height(map_layout.map_aspect(features, territory.code))
+        return (_shapes(features, encoding).project(**map_layout.map_projection(territory.code))
                 .properties(width=MAP_WIDTH, height=height))
-    layout = geo.arrange_frames(frames, MAP_WIDTH, MAP_HEIGHTS[1])
+    layout = map_layout.arrange_frames(frames, MAP_WIDTH, MAP_HEIGHTS[1])
     return alt.vconcat(*(_frame_row(row, layout.scale, encoding) for row in layout.rows),
-                       spacing=geo.FRAME_GAP, title=FRAMES_NOTE)
+                       spacing=map_layout.FRAME_GAP, title=FRAMES_NOTE)
 
 
 def _bin_colour(rule: SuppressionRule, bins: list[tuple[int, str]], shown: set[str]) -> alt.Color:
@@ -206,8 +237,20 @@ def _map_height(aspect: float) -> int:
 
 
 def map_svg(table: PublishedTable, territory: Territory, rule: SuppressionRule) -> str:
-    """The county map as SVG, or "" for a table withheld whole: no county has a mark."""
-    return to_svg(county_map(table, territory, rule)) if table.rows else ""
+    """The county map as SVG, each county titled with its published cell (shown on hover), or
+    "" for a table withheld whole: no county has a mark."""
+    return with_titles(to_svg(county_map(table, territory, rule))) if table.rows else ""
+
+
+_SHAPE = re.compile(r'<path aria-label="([^"]*)"( role="graphics-symbol" '
+                    r'aria-roledescription="geoshape"[^>]*?)/>')
+
+
+def with_titles(svg: str) -> str:
+    """Each described shape of a map with an SVG ``title`` of its description (its name and
+    published cell), which browsers show on hover: Vega writes descriptions only as
+    ``aria-label``, which only screen readers read."""
+    return _SHAPE.sub(r'<path aria-label="\1"\2><title>\1</title></path>', svg)
 
 
 def _shapes(features: list[dict] | tuple[dict, ...], encoding: dict,
@@ -222,7 +265,7 @@ def _shapes(features: list[dict] | tuple[dict, ...], encoding: dict,
             .encode(**encoding))
 
 
-def _frame_row(frames: tuple[geo.Frame, ...], scale: float,
+def _frame_row(frames: tuple[map_layout.Frame, ...], scale: float,
                encoding: dict) -> alt.HConcatChart:
     """One row of framed island groups; neighbours of one title share it (the Northern
     Islands' scattered islands)."""
@@ -231,11 +274,11 @@ def _frame_row(frames: tuple[geo.Frame, ...], scale: float,
         shapes = [_framed(frame, scale, encoding) for frame in group]
         titled = alt.TitleParams(title, **FRAME_TITLE)
         views.append(shapes[0].properties(title=titled) if len(shapes) == 1
-                     else alt.hconcat(*shapes, spacing=geo.FRAME_GAP // 2, title=titled))
-    return alt.hconcat(*views, spacing=geo.FRAME_GAP)
+                     else alt.hconcat(*shapes, spacing=map_layout.FRAME_GAP // 2, title=titled))
+    return alt.hconcat(*views, spacing=map_layout.FRAME_GAP)
 
 
-def _framed(frame: geo.Frame, scale: float, encoding: dict) -> alt.Chart:
+def _framed(frame: map_layout.Frame, scale: float, encoding: dict) -> alt.Chart:
     width, height = frame.size(scale)
     return (_shapes(frame.features, encoding).project(**frame.projection(scale))
             .properties(width=width, height=height, view=FRAME))
@@ -259,8 +302,6 @@ TITLE_CHARACTER = 7
 """Pixels a character of a frame's title takes at most, for a title wider than its frame."""
 BORDER = 2
 """Pixels a frame's border adds to its width: Vega rounds its half-pixel out on each side."""
-MEMBER_ARIA = alt.Description("properties.aria:N")
-"""What a screen reader says of a member: its name and published cell."""
 
 
 def members_map(table: PublishedTable, codes: list[str],
@@ -289,7 +330,7 @@ def members_map(table: PublishedTable, codes: list[str],
         _Inset.of(f) for f in features if f["id"] not in geo.contiguous_codes()]
     views = []
     if near:
-        projection, aspect = geo.albers(near)
+        projection, aspect = map_layout.albers(near)
         shapes = _shapes([f for f in near if f not in tiny], encoding)
         if tiny:
             shapes += _shapes(tiny, {"color": encoding["color"]}, aria=False)
@@ -298,16 +339,17 @@ def members_map(table: PublishedTable, codes: list[str],
     if not insets:
         return views[0]
     views += [alt.hconcat(*(inset.chart(area, encoding) for inset, area in row),
-                          spacing=geo.FRAME_GAP) for row in _inset_rows(insets)]
+                          spacing=map_layout.FRAME_GAP) for row in _inset_rows(insets)]
     note = [MEMBERS_NOTE, TINY_NOTE] if tiny else MEMBERS_NOTE
-    return alt.vconcat(*views, spacing=geo.FRAME_GAP, title=alt.TitleParams(
+    return alt.vconcat(*views, spacing=map_layout.FRAME_GAP, title=alt.TitleParams(
         note, orient="bottom", anchor="start", fontSize=12, fontWeight="normal",
         color="#555555", offset=10))
 
 
 def members_map_svg(table: PublishedTable, codes: list[str], rule: SuppressionRule) -> str:
-    """The members map as SVG, or "" for a table withheld whole."""
-    return to_svg(members_map(table, codes, rule)) if table.rows else ""
+    """The members map as SVG, each member titled with its published cell, or "" for a table
+    withheld whole."""
+    return with_titles(to_svg(members_map(table, codes, rule))) if table.rows else ""
 
 
 @dataclass(frozen=True)
@@ -317,7 +359,7 @@ class _Inset:
     keeps Alaska whole."""
 
     feature: dict
-    frames: tuple[geo.Frame, ...]
+    frames: tuple[map_layout.Frame, ...]
     projection: dict
     aspect: float
     most: float = INSET_AREA
@@ -326,9 +368,9 @@ class _Inset:
     @classmethod
     def of(cls, feature: dict, most: float = INSET_AREA) -> _Inset:
         """The inset of one member's feature, its land spanning ``most`` square pixels at most."""
-        frames = geo.map_frames([feature], feature["id"], name="name")
+        frames = map_layout.map_frames([feature], feature["id"], name="name")
         return cls(feature, tuple(sorted(frames, key=lambda frame: frame.bounds[0])),
-                   *geo.albers([feature]), most)
+                   *map_layout.albers([feature]), most)
 
     @property
     def west(self) -> float:
@@ -355,13 +397,13 @@ class _Inset:
         """Its frames' sizes in pixels when their land spans ``area`` square pixels."""
         if len(self.frames) > 1:
             return [frame.size(self._scale(area)) for frame in self.frames]
-        width, pad = math.sqrt(area / self.aspect), geo.FRAME_PAD
+        width, pad = math.sqrt(area / self.aspect), map_layout.FRAME_PAD
         return [(round(width) + 2 * pad, round(width * self.aspect) + 2 * pad)]
 
     def width(self, area: float) -> int:
         """Its width in pixels, its title's included, when its land spans ``area``."""
         frames = sum(width + BORDER for width, _ in self._sizes(area)) \
-            + geo.FRAME_GAP // 2 * (len(self.frames) - 1)
+            + map_layout.FRAME_GAP // 2 * (len(self.frames) - 1)
         return max(frames, TITLE_CHARACTER * len(self.feature["properties"]["name"]))
 
     def chart(self, area: float, encoding: dict) -> alt.TopLevelMixin:
@@ -370,8 +412,8 @@ class _Inset:
         if len(self.frames) > 1:
             scale = self._scale(area)
             return alt.hconcat(*(_framed(frame, scale, encoding) for frame in self.frames),
-                               spacing=geo.FRAME_GAP // 2, title=title)
-        ((width, height),), pad = self._sizes(area), geo.FRAME_PAD
+                               spacing=map_layout.FRAME_GAP // 2, title=title)
+        ((width, height),), pad = self._sizes(area), map_layout.FRAME_PAD
         return (_shapes([self.feature], encoding)
                 .project(**self.projection, extent=[[pad, pad], [width - pad, height - pad]])
                 .properties(width=width, height=height, view=FRAME, title=title))
@@ -391,7 +433,7 @@ def _inset_rows(insets: list[_Inset]) -> list[list[tuple[_Inset, float]]]:
             if rows[-1] and used + inset.width(area) > MAP_WIDTH:
                 rows, used = [*rows, []], 0
             rows[-1].append((inset, area))
-            used += inset.width(area) + geo.FRAME_GAP
+            used += inset.width(area) + map_layout.FRAME_GAP
         if len(rows) <= most_rows:
             break
     return rows
@@ -402,14 +444,19 @@ TILE = 40
 """Side of a tile of the national tile map, in pixels."""
 
 
-def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str) -> alt.LayerChart:
+def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str,
+             links: dict[str, str] | None = None) -> alt.LayerChart:
     """Every territory as a tile roughly where it lies, coloured like the county map by its
-    published cell in ``table`` (rows with a ``code``); tiles not in the table stay blank."""
+    published cell in ``table`` (rows with a ``code``); tiles not in the table stay blank. A
+    tile in ``links`` (code to a relative address) links to it: draw it with
+    ``linked_svg``."""
     bins = map_bins(rule)
     value_of = {row["code"]: row["value"] for row in table.rows}
-    rows = [{"code": code, "row": row, "col": col,
-             "bin": _bin_label(value_of[code], rule, bins) if code in value_of else NOT_IN_RUN}
-            for code, (row, col) in geo.TILE_GRID.items()]
+    rows = [{"code": code, "row": row, "col": col, "link": (links or {}).get(code),
+             "bin": _bin_label(value_of[code], rule, bins) if code in value_of else NOT_IN_RUN,
+             "aria": f"{TERRITORIES[code].name}: {format_value(value_of[code])}"
+             if code in value_of else TERRITORIES[code].name}
+            for code, (row, col) in map_layout.TILE_GRID.items()]
     shown = {row["bin"] for row in rows}
     domain, colours = _legend(rule, bins, shown)
     if NOT_IN_RUN in shown:
@@ -421,14 +468,26 @@ def tile_map(table: PublishedTable, rule: SuppressionRule, legend_title: str) ->
     tiles = base.mark_rect(stroke="#8c8c8c", strokeWidth=0.6).encode(
         color=alt.Color("bin:N", title=legend_title, scale=alt.Scale(domain=domain, range=colours),
                         legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
-                                          symbolType="square")))
-    codes = base.mark_text(fontWeight="bold").encode(
+                                          symbolType="square")),
+        description=alt.Description("aria:N"))
+    codes = base.mark_text(fontWeight="bold", aria=False).encode(
         text=alt.Text("code:N"),
         color=alt.condition(alt.FieldOneOfPredicate(field="bin", oneOf=dark),
                             alt.value("#ffffff"), alt.value("#1b1b1b")))
-    width, height = (1 + max(c for _, c in geo.TILE_GRID.values()),
-                     1 + max(r for r, _ in geo.TILE_GRID.values()))
-    return alt.layer(tiles, codes).properties(width=width * TILE, height=height * TILE)
+    targets = base.transform_filter("datum.link").mark_rect(opacity=0, cursor="pointer").encode(
+        href=alt.Href("link:N"), description=alt.Description("aria:N"))
+    width, height = (1 + max(c for _, c in map_layout.TILE_GRID.values()),
+                     1 + max(r for r, _ in map_layout.TILE_GRID.values()))
+    return alt.layer(tiles, codes, targets).properties(width=width * TILE, height=height * TILE)
+
+
+VEGA_BASE = "https://vega.github.io/vega-datasets/"
+"""What vl-convert puts before a relative link (Vega's default base address for data)."""
+
+
+def linked_svg(chart: alt.TopLevelMixin) -> str:
+    """A chart with links as SVG, its relative links left relative (to the page's folder)."""
+    return to_svg(chart).replace(f'xlink:href="{VEGA_BASE}', 'xlink:href="')
 
 
 def warm_up() -> None:

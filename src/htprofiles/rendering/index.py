@@ -75,9 +75,11 @@ def _overview(records: list[dict], latest: int, rule: SuppressionRule) -> str:
     table = overview_table(records, latest)
     if not table.rows:
         return ""
-    svg = charts.to_svg(charts.tile_map(table, rule, f"Cases in {latest}"))
+    links = {row["code"]: f"{latest}/{row['code']}.html" for row in table.rows}
+    svg = charts.linked_svg(charts.tile_map(table, rule, f"Cases in {latest}", links))
     note = (f"Each tile is a state or territory, placed roughly where it lies, shaded by the "
-            f"cases its {latest} report publishes; the table below lists every report.")
+            f"cases its {latest} report publishes, and links to that report; the table below "
+            f"lists every report.")
     return sections.figure(svg, table.title, sections.describe(table), note)
 
 
@@ -97,7 +99,8 @@ def render_index(records: list[dict], suppression: dict, synthetic: bool) -> str
         else len(AREA_ORDER), row["name"]))
     css = (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8")
     return environment().get_template("index.html.j2").render(
-        css=css, rows=rows, years=years[::-1], latest=latest, synthetic=synthetic,
+        css=css, rows=rows, years=years[::-1], pdfs=any(row["pdf"] for row in rows),
+        latest=latest, synthetic=synthetic,
         regions=sorted({row["region"] for row in rows if row["region"]}, key=_roman),
         areas=_areas(rows, latest),
         facts=sections.facts(headline_facts(records, latest)), rule=rule,

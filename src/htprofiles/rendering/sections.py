@@ -20,7 +20,7 @@ from ..contract.suppression import (
     is_complementary,
     is_withheld,
 )
-from ..contract.territories import NATION
+from ..contract.territories import NATION, NUMERALS, PROFILED
 from ..publication.headline import headline
 from ..publication.profile import Profile
 from ..publication.tables import PublishedTable
@@ -43,25 +43,72 @@ def _render(macro: str, *args) -> str:
 
 
 def header(profile: Profile) -> str:
-    """Title block: territory, HHS region, data window and headline numbers, and the
-    synthetic-data notice (the template's markdown says what the profile is for)."""
+    """Title block: territory, HHS region, data window and headline numbers, why a headline
+    count is withheld where one is, the synthetic-data notice, and what the profile is for."""
     t = profile.territory
     series = ("national profile" if t.code == NATION else "regional profile" if t.is_area
               else "state and territory profile")
     region = f"Region {t.hhs_region}" if t.hhs_region else "(all ten regions)"
     return _render("header", t.name, series, region, _headline_facts(profile), profile.synthetic,
-                   _area_note(profile))
+                   headline_note(profile), intro(profile))
 
 
-def _area_note(profile: Profile) -> str:
-    """Why a region's or the nation's headline count may be withheld, where one is: a reader
-    would otherwise take it for a small count."""
+def intro(profile: Profile) -> str:
+    """What the profile covers, in words for its level: a territory, a region or the nation."""
+    t = profile.territory
+    window = f"from January {profile.first_year} to December {profile.year}"
+    purpose = ("to help promote collaboration and inform and enhance the response to human "
+               "trafficking")
+    if t.code == NATION:
+        return (f"This national profile summarizes the data reported to the National Human "
+                f"Trafficking Hotline {window} from every state and territory, {purpose} "
+                f"across the United States and its territories.")
+    if t.is_area:
+        return (f"This regional profile summarizes the data reported to the National Human "
+                f"Trafficking Hotline {window} from the states and territories of {t.name} "
+                f"({_names([PROFILED[code].name for code in t.members])}), {purpose} "
+                f"across the region.")
+    return (f"This profile summarizes data reported to the National Human Trafficking Hotline "
+            f"{window}, {purpose} in {t.name}.")
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def headline_note(profile: Profile) -> str:
+    """Why a headline count is withheld, in plain words, where one is (a reader would
+    otherwise take "withheld" for a missing or small count); "" where none is."""
     counts = headline({name: table.rows for name, table in profile.tables.items()}, profile.year)
-    if not profile.territory.is_area or not any(map(is_withheld, counts.values())):
+    withheld = {kind: value for kind, value in counts.items() if is_withheld(value)}
+    if not withheld:
         return ""
-    return ("A regional or national count is withheld wherever showing it would tell a count "
-            "that one of its states or territories withholds, such as one below "
-            f"{profile.rule.threshold}: see the table of states and territories below.")
+    rule = profile.rule
+    reasons = []
+    for value, kinds in _by_value(withheld).items():
+        what = (f"The number of {' and of '.join(kinds)} in {profile.year} "
+                f"{'are' if len(kinds) > 1 else 'is'}")
+        if not is_complementary(value):
+            reasons.append(f"{what} fewer than {rule.threshold} (shown as {value}): counts this "
+                           f"small are withheld so that no one can be recognised in them.")
+        elif profile.territory.is_area:
+            reasons.append("A regional or national count is withheld wherever showing it would "
+                           "tell a count that one of its states or territories withholds, such "
+                           f"as one below {rule.threshold}: see the table of states and "
+                           "territories below.")
+        else:
+            reasons.append(f"{what} withheld, although it is {rule.threshold} or more: with the "
+                           f"other counts this profile publishes, it would let a reader work "
+                           f"out a count below {rule.threshold} that the profile withholds.")
+    return " ".join(reasons)
+
+
+def _by_value(cells: dict[str, Published]) -> dict[Published, list[str]]:
+    """Kinds of headline count grouped by their published mark."""
+    grouped: dict[Published, list[str]] = {}
+    for kind, value in cells.items():
+        grouped.setdefault(value, []).append(kind)
+    return grouped
 
 
 def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
@@ -71,6 +118,25 @@ def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
             ("Data window", f"January {profile.first_year} to December {profile.year}"),
             *((f"{kind.capitalize()} in {profile.year}", format_value(value))
               for kind, value in counts.items())]
+
+
+def map_text(profile: Profile) -> str:
+    """What the map shows, in words for its level: counties, or states and territories."""
+    t, year = profile.territory, profile.year
+    reported = (f"potential trafficking cases reported to the National Human Trafficking "
+                f"Hotline in {year}")
+    if t.code == NATION:
+        text = (f"The map shades each state and territory by the {reported}, as its own profile "
+                f"publishes them. Beside it are the ten HHS regions; below it, the states and "
+                f"territories of each region.")
+    elif t.is_area:
+        text = (f"The map shades each state and territory of the region by the {reported}, as "
+                f"its own profile publishes them; the table beside it lists them.")
+    else:
+        text = (f"The map shades each county of {t.name} by the number of {reported}. It "
+                f"reflects only cases whose location was known; some cases may involve more "
+                f"than one location.")
+    return _render("paragraph", text)
 
 
 def facts(items: list[tuple[str, str]]) -> str:
@@ -103,9 +169,8 @@ def _row_label(published: PublishedTable, row: dict) -> str:
 
 
 def venues(published: PublishedTable) -> str:
-    """A top-venues table, or the reference profile's sentence when no venue may be shown."""
-    if published.note:
-        return _render("venue_note", published.note)
+    """A top-venues table, or under its title the reference profile's sentence (or why the
+    table is not shown) when no venue may be shown: the title says which list it is."""
     return table(published, "Cases")
 
 
@@ -122,17 +187,52 @@ def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year:
     if not svg:
         return figure("", published.title, "", published.note or WITHHELD_WHOLE)
     note = (f"Cases reported in {year} by county, where the location was known. "
-            f"Counties with fewer than {rule.threshold} cases are shaded alike."
+            f"Counties with fewer than {rule.threshold} cases are shaded alike; point at a "
+            f"county for its count."
             + (f" {published.footnote}" if published.footnote else ""))
-    return figure(svg, published.title, describe(published), note)
+    counted = counted_counties(published, year)
+    if counted.rows:
+        note += " The table lists the counties whose count is published."
+    return figure(svg, published.title, describe(published), note,
+                  table(counted, "Cases") if counted.rows else "")
 
 
-def members_figure(svg: str, published: PublishedTable, rule: SuppressionRule) -> str:
-    """The map of a region's or the nation's states and territories beside their table."""
+def counted_counties(published: PublishedTable, year: int) -> PublishedTable:
+    """The counties whose cases are published as a count above zero, largest first: the
+    map's numbers that a reader can look up, in a table short enough to sit beside it."""
+    rows = sorted((row for row in published.rows
+                   if not is_withheld(row["value"]) and row["value"] > 0),
+                  key=lambda row: (-row["value"], row["county"]))
+    return PublishedTable(published.name, f"Counties with published counts in {year}",
+                          published.key, tuple(rows))
+
+
+def members_figure(svg: str, published: PublishedTable, rule: SuppressionRule,
+                   regions: PublishedTable | None = None) -> str:
+    """The map of a region's or the nation's states and territories beside their table; the
+    nation's has its regions' table beside it, and its states and territories below, in a
+    table per region (56 rows in one table would leave half the page empty beside them)."""
     note = (f"Each state and territory is shaded by the cases its own profile publishes; "
             f"those with fewer than {rule.threshold} are shaded alike."
             + (f" {published.footnote}" if published.footnote else ""))
-    return figure(svg, published.title, describe(published), note, table(published))
+    if regions is None:
+        return figure(svg, published.title, describe(published), note, table(published))
+    return (figure(svg, published.title, describe(published), note, table(regions))
+            + _render("grouped_tables", published.title,
+                      [table(group) for group in by_region(published)]))
+
+
+def by_region(published: PublishedTable) -> list[PublishedTable]:
+    """A table of states and territories split by HHS region, each region's sorted by name."""
+    groups: dict[str, list[dict]] = {}
+    for row in published.rows:
+        groups.setdefault(PROFILED[row["code"]].hhs_region, []).append(row)
+    return [PublishedTable(published.name, f"HHS Region {numeral}", published.key,
+                           tuple(sorted(groups[numeral], key=lambda row: row["category"])),
+                           footnote=published.footnote if any(
+                               is_complementary(row["value"]) for row in groups[numeral])
+                           else None)
+            for numeral in NUMERALS if numeral in groups]
 
 
 def chart_with_table(svg: str, published: PublishedTable, rule: SuppressionRule) -> str:
@@ -148,10 +248,17 @@ def chart_with_table(svg: str, published: PublishedTable, rule: SuppressionRule)
 
 
 def bar_note(published: PublishedTable, rule: SuppressionRule) -> str:
-    """What a bar chart's withheld rows mean, when it has any."""
-    if not any(is_withheld(v) and not is_complementary(v) for v in published.values()):
-        return ""
-    return f"A count shown as {rule.mark} is fewer than {rule.threshold}; it has no bar."
+    """What a bar chart's withheld rows mean, when it has any: their dashed bands are the
+    values each may have."""
+    values = published.values()
+    notes = []
+    if any(is_withheld(v) and not is_complementary(v) for v in values):
+        notes.append(f"A count shown as {rule.mark} is fewer than {rule.threshold}: its "
+                     f"dashed band reaches {rule.threshold}.")
+    if any(is_complementary(v) for v in values):
+        notes.append(f"A count shown as {COMPLEMENTARY} is withheld to protect other counts: "
+                     f"its dashed band spans the whole axis.")
+    return " ".join(notes)
 
 
 def no_bars_note(published: PublishedTable, rule: SuppressionRule) -> str:
@@ -171,9 +278,10 @@ def describe(published: PublishedTable) -> str:
 
 
 def laws(profile: Profile) -> str:
-    """The territory file's laws with their citations, and its note, or "None on file"."""
+    """The territory file's laws with their citations, and its note; "None on file" when it
+    has neither (a region's or the nation's file has a note only: its members' laws)."""
     content = profile.content
-    if not content.laws:
+    if not content.laws and not content.laws_note:
         return _render("none_on_file")
     return _render("laws", content.laws, _with_links(content.laws_note))
 
@@ -222,6 +330,7 @@ def about(profile: Profile) -> str:
             ("Data window", f"{profile.first_year}-{profile.year}"),
             ("Suppression", f"counts below {profile.rule.threshold} withheld"
              + (", zeros withheld" if profile.rule.suppress_zero else ""))]
+    rows += [("Data", prov["data_source"])] if prov.get("data_source") else []
     rows += [(f"Parameter {k}", str(v)) for k, v in prov.get("parameters", {}).items()]
     rows += [(label, prov[key]) for key, label in _FINGERPRINTS.items() if prov.get(key)]
     rows += [(f"Version of {k}", v) for k, v in prov.get("versions", {}).items()]
