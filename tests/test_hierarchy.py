@@ -69,6 +69,30 @@ def test_an_area_leaves_its_territories_publications_as_they_are(sample):
         for c in AREAS["R2"].members]
 
 
+@pytest.mark.parametrize("code", ["US", "R9"])
+def test_a_withheld_area_count_shows_the_range_anyone_can_work_out(sample, code):
+    """Every withheld headline count of an area is shown as a range: it holds the true
+    count, keeps it at least two values, and is what the area's lines and its members'
+    audited ranges allow (so it tells a reader nothing the published counts do not)."""
+    area = PROFILED[code]
+    truth = count_cells(slice_dataset(sample, code).frames, area, YEARS)
+    publication = publish(sample, area, YEARS, SuppressionRule())
+    ranged = 0
+    for year in YEARS:
+        for kind in ("cases", "signals"):
+            cell = (f"{kind}_by_year", year, year)
+            row = publication.row(cell)
+            if isinstance(row["value"], int):
+                assert "range" not in row
+                continue
+            low, high = row["range"]
+            assert low < high and low <= truth[cell] <= high
+            assert (low, high) == (publication.years[year].ranges[cell].low,
+                                   publication.years[year].ranges[cell].high)
+            ranged += 1
+    assert ranged
+
+
 # The exhaustive enumeration of tests/test_protection.py, one level up: members with a total
 # and two parts each, under an area that sums them cell by cell.
 

@@ -81,3 +81,14 @@ def is_complementary(value: Published) -> bool:
 def format_value(value: Published) -> str:
     """How a published cell reads in every output: '1,234' or the withheld mark."""
     return value if is_withheld(value) else f"{value:,}"
+
+
+def format_cell(row: dict, short: bool = False) -> str:
+    """A published table row's cell as text: '1,234', '<3', 'withheld', or a withheld count
+    with the range anyone can work out for it from what is published, '7,059 to 7,061
+    (withheld)' (``short``: '7,059-7,061', for a chart's label)."""
+    span = row.get("range")
+    if span:
+        return f"{span[0]:,}\u2013{span[1]:,}" if short else (
+            f"{span[0]:,} to {span[1]:,} ({row['value']})")
+    return format_value(row["value"])

@@ -15,5 +15,11 @@ HEADLINE_KINDS = ("cases", "signals")
 
 def headline(tables: Mapping[str, Iterable[dict]], year: int) -> dict[str, Published]:
     """The published cell of ``year`` in the cases and signals per-year tables."""
-    return {kind: next(row["value"] for row in tables[f"{kind}_by_year"] if row["year"] == year)
+    return {kind: row["value"] for kind, row in headline_rows(tables, year).items()}
+
+
+def headline_rows(tables: Mapping[str, Iterable[dict]], year: int) -> dict[str, dict]:
+    """The rows of ``year`` in the cases and signals per-year tables: the published cell, and
+    a withheld area count's public ``range`` where it has one."""
+    return {kind: next(row for row in tables[f"{kind}_by_year"] if row["year"] == year)
             for kind in HEADLINE_KINDS}

@@ -56,6 +56,17 @@ class Publication:
         """How ``cell`` is published: a count, a mark, or None if not shown."""
         return self.years[cell[1]].marks[cell]
 
+    def row(self, cell: CellId) -> dict:
+        """A published cell as a table row holds it: ``value``, and for a region's or the
+        nation's count withheld to protect others the least and greatest value anyone can
+        work out from what is published (``range``), where that is bounded."""
+        value = self.mark(cell)
+        span = self.years[cell[1]].ranges.get(cell)
+        if (self.territory.is_area and is_complementary(value) and span is not None
+                and span.high is not None):
+            return {"value": value, "range": [span.low, span.high]}
+        return {"value": value}
+
 
 def publish(dataset: Dataset, territory: Territory, years: range,
             rule: SuppressionRule) -> Publication:
@@ -135,9 +146,8 @@ def _leaf_publications(publication: Publication) -> dict[str, Publication]:
 def _by_member(name: str, title: str, year: int, members: Mapping[str, Publication],
                rule: SuppressionRule) -> PublishedTable:
     """Members' cases of ``year``, each as its own report publishes it."""
-    rows = tuple({"category": m.territory.name, "code": code,
-                  "value": m.mark(("cases_by_year", year, year))}
-                 for code, m in members.items())
+    rows = tuple({"category": m.territory.name, "code": code}
+                 | m.row(("cases_by_year", year, year)) for code, m in members.items())
     of_areas = any(m.territory.is_area for m in members.values())
     return PublishedTable(name, title, "code", rows, footnote=_footnote(rows, rule, of_areas))
 
@@ -150,7 +160,7 @@ def _table(spec: TableSpec, publication: Publication, year: int,
     if spec.top:  # in the order the publication lists them
         names = dict(cells)
         cells = [(cell, names[cell]) for cell in publication.years[year].listed.get(spec.name, ())]
-    rows = [name | {"value": publication.mark(cell)} for cell, name in cells
+    rows = [name | publication.row(cell) for cell, name in cells
             if publication.mark(cell) is not None]
     threshold = publication.rule.threshold
     withheld = spec.name in publication.years[year].withheld_tables

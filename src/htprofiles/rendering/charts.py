@@ -16,7 +16,13 @@ import altair as alt
 import vl_convert
 
 from ..contract import geo
-from ..contract.suppression import SuppressionRule, format_value, is_complementary, is_withheld
+from ..contract.suppression import (
+    SuppressionRule,
+    format_cell,
+    format_value,
+    is_complementary,
+    is_withheld,
+)
 from ..contract.territories import TERRITORIES, Territory
 from ..publication.tables import PublishedTable
 from . import map_layout
@@ -56,13 +62,15 @@ DEFAULT_RULE = SuppressionRule()
 
 
 def _bar_rows(table: PublishedTable) -> list[dict]:
-    """Chart rows: bar length only for published counts, the label for every row."""
+    """Chart rows: bar length only for published counts, the label for every row, and the
+    greatest value of a withheld count's public range where it has one."""
     label_key = "year" if table.key == "year" else "category"
     return [
         {
             "label": str(row[label_key]),
             "value": None if is_withheld(row["value"]) else row["value"],
-            "text": format_value(row["value"]),
+            "high": row["range"][1] if row.get("range") else None,
+            "text": format_cell(row, short=True),
         }
         for row in table.rows
     ]
@@ -70,11 +78,12 @@ def _bar_rows(table: PublishedTable) -> list[dict]:
 
 def _bands(rule: SuppressionRule, top: int) -> dict[str, str]:
     """Vega expressions of each row's withheld band (the values a withheld count may have, as
-    the page says them: below the threshold for a small count, anything for one withheld to
-    protect others) and of where its label sits: computed in the chart from the published
-    cell, so the chart's data hold nothing but published cells."""
-    band = (f"datum.value !== null ? null : datum.text === {json.dumps(rule.mark)} "
-            f"? {rule.threshold} : {top}")
+    the page says them: below the threshold for a small count, up to its public range's top
+    for one with a range, anything for another withheld to protect others) and of where its
+    label sits: computed in the chart from the published row, so the chart's data hold
+    nothing but what the page publishes."""
+    band = (f"datum.value !== null ? null : datum.high !== null ? datum.high "
+            f": datum.text === {json.dumps(rule.mark)} ? {rule.threshold} : {top}")
     return {"band": band, "at": f"datum.value !== null ? datum.value : ({band})"}
 
 
@@ -88,7 +97,9 @@ MAX_TICK_STEPS = 8
 
 
 def _counts(table: PublishedTable) -> list[int]:
-    return [value for value in table.values() if not is_withheld(value)]
+    """The published counts, and the tops of withheld counts' public ranges."""
+    return [row["range"][1] if row.get("range") else row["value"] for row in table.rows
+            if not is_withheld(row["value"]) or row.get("range")]
 
 
 def count_ticks(table: PublishedTable, rule: SuppressionRule = DEFAULT_RULE) -> list[int]:

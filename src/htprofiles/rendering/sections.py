@@ -16,12 +16,13 @@ from ..contract.suppression import (
     COMPLEMENTARY,
     Published,
     SuppressionRule,
+    format_cell,
     format_value,
     is_complementary,
     is_withheld,
 )
 from ..contract.territories import NATION, NUMERALS, PROFILED
-from ..publication.headline import headline
+from ..publication.headline import headline, headline_rows
 from ..publication.profile import Profile
 from ..publication.tables import PublishedTable
 from .templating import environment
@@ -95,12 +96,23 @@ def headline_note(profile: Profile) -> str:
             reasons.append("A regional or national count is withheld wherever showing it would "
                            "tell a count that one of its states or territories withholds, such "
                            f"as one below {rule.threshold}: see the table of states and "
-                           "territories below.")
+                           "territories below." + _ranges_note(profile, kinds))
         else:
             reasons.append(f"{what} withheld, although it is {rule.threshold} or more: with the "
                            f"other counts this profile publishes, it would let a reader work "
                            f"out a count below {rule.threshold} that the profile withholds.")
     return " ".join(reasons)
+
+
+def _ranges_note(profile: Profile, kinds: list[str]) -> str:
+    """Where withheld area headline counts are shown as ranges, what those ranges are."""
+    rows = headline_rows({name: table.rows for name, table in profile.tables.items()},
+                         profile.year)
+    if not any(rows[kind].get("range") for kind in kinds):
+        return ""
+    return (" The range beside a withheld count is what anyone can work out from the counts "
+            "published here and in the profiles of its members: it tells nothing more, and the "
+            "count itself keeps at least two values within it.")
 
 
 def _by_value(cells: dict[str, Published]) -> dict[Published, list[str]]:
@@ -112,12 +124,14 @@ def _by_value(cells: dict[str, Published]) -> dict[Published, list[str]]:
 
 
 def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
-    """The profile year, the data window and the year's published case and signal counts."""
-    counts = headline({name: table.rows for name, table in profile.tables.items()}, profile.year)
+    """The profile year, the data window and the year's published case and signal counts
+    (a withheld area count with the range anyone can work out for it)."""
+    rows = headline_rows({name: table.rows for name, table in profile.tables.items()},
+                         profile.year)
     return [("Profile year", str(profile.year)),
             ("Data window", f"January {profile.first_year} to December {profile.year}"),
-            *((f"{kind.capitalize()} in {profile.year}", format_value(value))
-              for kind, value in counts.items())]
+            *((f"{kind.capitalize()} in {profile.year}", format_cell(row))
+              for kind, row in rows.items())]
 
 
 def map_text(profile: Profile) -> str:
@@ -151,13 +165,13 @@ def table(published: PublishedTable, value_header: str = "Count") -> str:
     if not published.rows:
         return _render("withheld_table", published.title, published.note or "")
     first = {"year": "Year", "fips": "County", "code": "Name"}.get(published.key, "Category")
-    rows = [(_row_label(published, row), _cell(row["value"])) for row in published.rows]
+    rows = [(_row_label(published, row), _cell(row)) for row in published.rows]
     return _render("table", published.key, published.title, first, value_header, rows,
                    FOOTNOTE_MARK, published.footnote)
 
 
-def _cell(value: Published) -> str:
-    return format_value(value) + (FOOTNOTE_MARK if is_complementary(value) else "")
+def _cell(row: dict) -> str:
+    return format_cell(row) + (FOOTNOTE_MARK if is_complementary(row["value"]) else "")
 
 
 def _row_label(published: PublishedTable, row: dict) -> str:
@@ -255,7 +269,12 @@ def bar_note(published: PublishedTable, rule: SuppressionRule) -> str:
     if any(is_withheld(v) and not is_complementary(v) for v in values):
         notes.append(f"A count shown as {rule.mark} is fewer than {rule.threshold}: its "
                      f"dashed band reaches {rule.threshold}.")
-    if any(is_complementary(v) for v in values):
+    ranged = [row for row in published.rows if row.get("range")]
+    if ranged:
+        notes.append("A count shown as a range is withheld to protect other counts: its "
+                     "dashed band reaches the top of the range, which anyone can work out from "
+                     "the counts published.")
+    if any(is_complementary(row["value"]) and not row.get("range") for row in published.rows):
         notes.append(f"A count shown as {COMPLEMENTARY} is withheld to protect other counts: "
                      f"its dashed band spans the whole axis.")
     return " ".join(notes)
