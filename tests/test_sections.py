@@ -94,14 +94,14 @@ def test_a_withheld_headline_count_says_why(profiles, code):
     profile = profiles[code]
     facts = dict(sections._headline_facts(profile))
     withheld = [label for label, value in facts.items()
-                if value == COMPLEMENTARY or value.endswith(f"({COMPLEMENTARY})")]
+                if value == COMPLEMENTARY or label.endswith(f"({COMPLEMENTARY})")]
     assert withheld, "the sample's 2016 headline of this profile withholds a count"
     note = sections.headline_note(profile)
     assert ("A regional or national count is withheld wherever" in note if code == "US"
             else "withheld, although it is 3 or more" in note)
     if code == "US":  # shown with the range anyone can work out, and said so
-        assert facts["Cases in 2016"].endswith(" (withheld)") and " to " in facts["Cases in 2016"]
-        assert "The range beside a withheld count is what anyone can work out" in note
+        assert "Cases in 2016 (withheld)" in facts and "\u2013" in facts["Cases in 2016 (withheld)"]
+        assert "Its range is what anyone can work out from the counts published." in note
     assert note in sections.header(profile)
 
 

@@ -83,12 +83,9 @@ def format_value(value: Published) -> str:
     return value if is_withheld(value) else f"{value:,}"
 
 
-def format_cell(row: dict, short: bool = False) -> str:
-    """A published table row's cell as text: '1,234', '<3', 'withheld', or a withheld count
-    with the range anyone can work out for it from what is published, '7,059 to 7,061
-    (withheld)' (``short``: '7,059-7,061', for a chart's label)."""
+def format_cell(row: dict) -> str:
+    """A published table row's cell as text: '1,234', '<3', 'withheld', or for a withheld
+    count with a public range (the least and greatest value anyone can work out for it from
+    what is published) that range, '7,059-7,061' (with an en dash)."""
     span = row.get("range")
-    if span:
-        return f"{span[0]:,}\u2013{span[1]:,}" if short else (
-            f"{span[0]:,} to {span[1]:,} ({row['value']})")
-    return format_value(row["value"])
+    return f"{span[0]:,}\u2013{span[1]:,}" if span else format_value(row["value"])

@@ -185,6 +185,9 @@ def _footnote(rows, rule: SuppressionRule, of_area: bool) -> str | None:
     territory's is the threshold or more; a region's or the nation's may be any count."""
     if not any(is_complementary(row["value"]) for row in rows):
         return None
+    if of_area and any(row.get("range") for row in rows):
+        return ("Withheld to protect other counts, of this profile or of its members' "
+                "profiles; a range is what anyone can work out from the counts published.")
     if of_area:
         return "Withheld to protect other counts, of this profile or of its members' profiles."
     return f"Withheld to protect other small counts; each such count is {rule.threshold} or more."

@@ -70,7 +70,7 @@ def _bar_rows(table: PublishedTable) -> list[dict]:
             "label": str(row[label_key]),
             "value": None if is_withheld(row["value"]) else row["value"],
             "high": row["range"][1] if row.get("range") else None,
-            "text": format_cell(row, short=True),
+            "text": format_cell(row),
         }
         for row in table.rows
     ]

@@ -110,9 +110,7 @@ def _ranges_note(profile: Profile, kinds: list[str]) -> str:
                          profile.year)
     if not any(rows[kind].get("range") for kind in kinds):
         return ""
-    return (" The range beside a withheld count is what anyone can work out from the counts "
-            "published here and in the profiles of its members: it tells nothing more, and the "
-            "count itself keeps at least two values within it.")
+    return " Its range is what anyone can work out from the counts published."
 
 
 def _by_value(cells: dict[str, Published]) -> dict[Published, list[str]]:
@@ -130,7 +128,8 @@ def _headline_facts(profile: Profile) -> list[tuple[str, str]]:
                          profile.year)
     return [("Profile year", str(profile.year)),
             ("Data window", f"January {profile.first_year} to December {profile.year}"),
-            *((f"{kind.capitalize()} in {profile.year}", format_cell(row))
+            *((f"{kind.capitalize()} in {profile.year}"
+               + (f" ({row['value']})" if row.get("range") else ""), format_cell(row))
               for kind, row in rows.items())]
 
 
@@ -271,9 +270,8 @@ def bar_note(published: PublishedTable, rule: SuppressionRule) -> str:
                      f"dashed band reaches {rule.threshold}.")
     ranged = [row for row in published.rows if row.get("range")]
     if ranged:
-        notes.append("A count shown as a range is withheld to protect other counts: its "
-                     "dashed band reaches the top of the range, which anyone can work out from "
-                     "the counts published.")
+        notes.append("A range is a count withheld to protect others, as anyone can work it "
+                     "out from the counts published; its dashed band reaches the range's top.")
     if any(is_complementary(row["value"]) and not row.get("range") for row in published.rows):
         notes.append(f"A count shown as {COMPLEMENTARY} is withheld to protect other counts: "
                      f"its dashed band spans the whole axis.")
