@@ -311,17 +311,23 @@ def neighbours(model: YearModel, cell: CellId, published: set[CellId]) -> set[Ce
 
 
 class Master:
-    """Which counts of 3 or more to withhold: the fewest, subject to the cuts found so far."""
+    """Which counts of 3 or more to withhold, subject to the cuts found so far: the fewest,
+    and among those the least in sum (tau-ARGUS's default cost, the count: totals are kept
+    where a part will do). Each cost is the count plus the sum of all of them, so the
+    tie-break never outweighs one count more; costs are whole, solved to the exact optimum."""
 
-    def __init__(self, large: list[CellId]):
+    def __init__(self, large: Mapping[CellId, int]):
         self.index = {cell: i for i, cell in enumerate(large)}
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
-        n = len(large)
+        self.highs.setOptionValue("mip_rel_gap", 0.0)
+        self.highs.setOptionValue("mip_abs_gap", 0.5)
+        n, scale = len(large), 1 + sum(large.values())
         self.highs.addVars(n, np.zeros(n), np.ones(n))
         self.highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
                                          np.full(n, highspy.HighsVarType.kInteger))
-        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.ones(n))
+        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32),
+                                  scale + np.array(list(large.values()), float))
 
     def cut(self, near: set[CellId], pinned: CellId) -> None:
         """At least one of ``near`` withheld, if ``pinned`` is (a small count always is)."""
@@ -347,7 +353,7 @@ def optimal_withheld(model: YearModel, counts: Counts) -> tuple[set[CellId], int
     neighbours published (none of them changes what pins it), repeat."""
     shown = list(showable(model, counts))
     large = [cell for cell in shown if counts[cell] >= T]
-    master, withheld, rounds = Master(large), set(), 1
+    master, withheld, rounds = Master({cell: counts[cell] for cell in large}), set(), 1
     while pinned := hidden_pinned(model, counts, shown, withheld):
         published = set(large) - withheld
         for cell in pinned:
