@@ -24,9 +24,14 @@ On the embedded sample, with the default rule (`<3`, zeros withheld), it prints:
   secondary suppressions at each level and the regions' and nation's cells published,
   beside ours on the same cells (withheld, and not shown);
 - an optimal value-based suppression of each territory's own tables per year (where
-  tau-ARGUS's model does not fit: linked tables, "at most" lines): every table shown, small
-  counts withheld, the fewest counts of 3 or more withheld such that every withheld count
-  keeps two values given the lines and the published counts (not aware of any algorithm);
+  tau-ARGUS's model does not fit: linked tables, "at most" lines), as `catalogue.year_model`
+  declares them: every table shown (a venue list: its five largest venues of 3 or more, the
+  others not shown), small counts withheld, and the fewest counts of 3 or more withheld
+  (ties: the least sum, tau-ARGUS's default cost) such that every withheld count keeps two
+  values given the lines, the published counts and the marks (`<3`: 0 to 2, `withheld`: 3
+  or more). Not aware of any algorithm, nor of the victims' cases. Solved by cut generation
+  with highspy: the master picks the counts to withhold, `audit.feasible_ranges` checks the
+  pattern, each count left one value cuts off the patterns that cannot change its range;
 - the goals of issue 22, met or not, and the time one year of the whole hierarchy takes to
   publish from cold caches (median of three).
 
@@ -68,7 +73,7 @@ from htprofiles.publication.transcript import Relation
 
 YEARS = range(2012, 2017)
 RULE = SuppressionRule()
-T = RULE.threshold
+THRESHOLD = RULE.threshold
 LEVELS = ("territories", "regions", "nation")
 GOAL_SHARE, GOAL_REPORTS = 0.90, 2118
 
@@ -110,7 +115,7 @@ def showable(model: YearModel, counts: Counts) -> Iterator[CellId]:
     for table in model.tables:
         if table.top:
             ranked = sorted(table.cells, key=lambda cell: -counts[cell])[:table.top]
-            yield from (cell for cell in ranked if counts[cell] >= T)
+            yield from (cell for cell in ranked if counts[cell] >= THRESHOLD)
         else:
             yield from table.cells
 
@@ -121,7 +126,7 @@ def tally(publication: Publication, counts: Counts, year: int) -> Counter:
     published = publication.years[year]
     found["tables not shown"] += len(published.withheld_tables)
     for cell in showable(year_model(publication.territory, year), counts):
-        mark, large = published.marks[cell], counts[cell] >= T
+        mark, large = published.marks[cell], counts[cell] >= THRESHOLD
         found["published"] += isinstance(mark, int)
         found["<3"] += mark == RULE.mark
         found["withheld"] += mark == COMPLEMENTARY
@@ -140,6 +145,27 @@ def print_levels(nation: Publication, counts: Mapping[str, Counts], years: range
             found = sum((tally(p, counts[p.territory.code], year) for p in everyone(nation)
                          if level_of(p.territory) == level), Counter())
             print(f"  {level:<12}{year:>5}" + "".join(f"{found[c]:>20,}" for c in columns))
+
+
+def print_lost(nation: Publication, counts: Mapping[str, Counts],
+               optimal: Mapping[tuple[str, int], set], years: range) -> None:
+    """Counts of 3 or more not published, by table and level, and the optimum's."""
+    lost = Counter()
+    for p in everyone(nation):
+        code, level = p.territory.code, level_of(p.territory)
+        for year in years:
+            for cell in showable(year_model(p.territory, year), counts[code]):
+                if counts[code][cell] >= THRESHOLD:
+                    lost[cell[0], level] += not isinstance(p.mark(cell), int)
+                    lost[cell[0], "optimum"] += (code, year) in optimal and (
+                        cell not in optimal[code, year])
+    columns = ("territories", "optimum", "regions", "nation")
+    span = f"{years[0]}-{years[-1]}" if len(years) > 1 else f"{years[0]}"
+    print(f"\nCounts of 3 or more not published, by table, {span} (optimum: of the "
+          f"territories)")
+    print(f"  {'table':<26}" + "".join(f"{c:>13}" for c in columns))
+    for spec in TABLE_SPECS:
+        print(f"  {spec.name:<26}" + "".join(f"{lost[spec.name, c]:>13,}" for c in columns))
 
 
 def report_cells(territory: Territory, counts: Counts, year: int,
@@ -194,7 +220,7 @@ def tau_argus(records: pd.DataFrame, explanatory: list[str], method: str) -> lis
     micro["n"] = 1.0
     with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
         write_hierarchy(Path("place.hrc"))
-        result = protect(micro, explanatory, response="n", safety_rules=f"FREQ({T},0)",
+        result = protect(micro, explanatory, response="n", safety_rules=f"FREQ({THRESHOLD},0)",
                          suppress=method, hrc={"place": "place.hrc"}, totcode=PLACE_TOTAL,
                          workdir=scratch)
         return [row | {name: row[name].strip() for name in explanatory}
@@ -252,7 +278,18 @@ def tau_row(title: str, found: Counter, seconds: float | None = None) -> str:
 
     time_taken = "" if seconds is None else f"{seconds:>8.2f} s"
     return (f"  {title:<16}{levels('secondary'):>20}{levels('not shown'):>20}"
-            f"{found['area cells published']:>10} of {found['area cells']:<3}{time_taken}")
+            f"{found['area cells published']:>10} of {found['area cells']:<3}{time_taken}"
+            ).rstrip()
+
+
+def tau_runs(dataset: Dataset, spec: TauTable, year: int) -> dict[str, tuple[dict, float]]:
+    """Each method's statuses, and the seconds it took."""
+    runs = {}
+    for name, method in TAU_METHODS.items():
+        started = time.perf_counter()
+        statuses = tau_statuses(dataset, spec, year, method)
+        runs[name] = statuses, time.perf_counter() - started
+    return runs
 
 
 def print_tau(dataset: Dataset, nation: Publication, years: range) -> None:
@@ -262,17 +299,15 @@ def print_tau(dataset: Dataset, nation: Publication, years: range) -> None:
     print(f"  {'':<16}{'secondary':>20}{'not shown':>20}{'area cells published':>23}")
     for spec in TAU_TABLES:
         for year in years:
-            for name, method in TAU_METHODS.items():
-                started = time.perf_counter()
-                statuses = tau_statuses(dataset, spec, year, method)
-                seconds = time.perf_counter() - started
-                if name == next(iter(TAU_METHODS)):
-                    print(f" {year}, {spec.title} ({len(statuses)} cells)")
+            runs = tau_runs(dataset, spec, year)
+            cells = next(iter(runs.values()))[0]
+            print(f" {year}, {spec.title} ({len(cells)} cells)")
+            for name, (statuses, seconds) in runs.items():
                 print(tau_row(f"tau-ARGUS {name}", by_level(
                     {cell: TAU_KINDS.get(status, "published")
                      for cell, status in statuses.items()}), seconds))
             print(tau_row("ours", by_level({(place, cell): kind_of(publications[place].mark(cell))
-                                            for place, cell in statuses})))
+                                            for place, cell in cells})))
 
 
 # The optimal value-based suppression of a territory's year ---------------------------------
@@ -284,12 +319,12 @@ def hidden_pinned(model: YearModel, counts: Counts, shown: list[CellId],
     known = [line.relation() for line in model.lines]
     for cell in shown:
         if cell in withheld:
-            known.append(Relation(((cell, 1),), T, None))
-        elif counts[cell] < T:
-            known.append(Relation(((cell, 1),), RULE.least_withheld, T - 1))
+            known.append(Relation(((cell, 1),), THRESHOLD, None))
+        elif counts[cell] < THRESHOLD:
+            known.append(Relation(((cell, 1),), RULE.least_withheld, THRESHOLD - 1))
         else:
             known.append(Relation(((cell, 1),), counts[cell], counts[cell]))
-    check = frozenset(cell for cell in shown if cell in withheld or counts[cell] < T)
+    check = frozenset(cell for cell in shown if cell in withheld or counts[cell] < THRESHOLD)
     ranges = feasible_ranges(model.cells, known, check)
     return [cell for cell in check if ranges[cell].single]
 
@@ -349,10 +384,11 @@ class Master:
 
 def optimal_withheld(model: YearModel, counts: Counts) -> tuple[set[CellId], int]:
     """The fewest counts of 3 or more to withhold, every table shown, and the rounds taken:
-    solve the master, audit its pattern, cut off every pattern that leaves a pinned cell's
-    neighbours published (none of them changes what pins it), repeat."""
+    solve the master, audit its pattern, and for each count left one value ask that one of
+    its neighbours be withheld if it is (while they stay published, withholding other counts
+    leaves its range as it is); repeat until none is left one value."""
     shown = list(showable(model, counts))
-    large = [cell for cell in shown if counts[cell] >= T]
+    large = [cell for cell in shown if counts[cell] >= THRESHOLD]
     master, withheld, rounds = Master({cell: counts[cell] for cell in large}), set(), 1
     while pinned := hidden_pinned(model, counts, shown, withheld):
         published = set(large) - withheld
@@ -374,7 +410,7 @@ def optimum(leaf_counts: Mapping[str, Counts], years: range) -> dict[tuple[str, 
             counts, model = leaf_counts[code], year_model(territory, year)
             withheld, rounds = optimal_withheld(model, counts)
             published[code, year] = {cell for cell in showable(model, counts)
-                                     if counts[cell] >= T and cell not in withheld}
+                                     if counts[cell] >= THRESHOLD and cell not in withheld}
             found["published"] += len(published[code, year])
             found["withheld"] += len(withheld)
             found["rounds"] = max(found["rounds"], rounds)
@@ -392,7 +428,7 @@ def print_reports(nation: Publication, leaf_counts: Mapping[str, Counts],
         for cell in report_cells(publication.territory, leaf_counts[code], year, YEARS[0]):
             found["ours"] += isinstance(publication.mark(cell), int)
             found["optimum"] += cell in optimal[code, cell[1]]
-            found[">= 3"] += leaf_counts[code][cell] >= T
+            found[">= 3"] += leaf_counts[code][cell] >= THRESHOLD
     print(f"\nTerritories' {year} reports (with the per-year tables from {YEARS[0]}): published "
           f"exactly: ours {found['ours']:,}, optimum {found['optimum']:,}, every count of 3 "
           f"or more {found['>= 3']:,}")
@@ -458,8 +494,10 @@ def main() -> None:
     nation = publish(dataset, PROFILED[NATION], years, RULE)
     leaf_counts = count_territories(slice_dataset(dataset, NATION).frames,
                                     list(TERRITORIES.values()), years)
-    print_levels(nation, counts_by_code(nation, leaf_counts, years), years)
+    counts = counts_by_code(nation, leaf_counts, years)
+    print_levels(nation, counts, years)
     optimal = optimum(leaf_counts, years)
+    print_lost(nation, counts, optimal, years)
     reports = None if quick else print_reports(nation, leaf_counts, optimal, years[-1])
     print_tau(dataset, nation, years)
     print_goals(nation, years, reports)
