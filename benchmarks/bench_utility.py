@@ -13,16 +13,6 @@ On the embedded sample, with the default rule (`<3`, zeros withheld), it prints:
   report could show it: every cell of a table, but of a venue list only its five largest
   venues of 3 or more. "Counts of 3 or more" is also the first yardstick: primary suppression
   alone, which would publish every one of them;
-- the counts the territories' reports of the last year publish exactly (its tables and the
-  earlier years of the per-year tables), for us, the optimum below and every count of 3 or
-  more (full run only: it needs the earlier years);
-- tau-ARGUS (pytauargus, HiGHS) on the tables its model fits, per year: the 67 places
-  (nation, regions, territories, as a hierarchy) by case total and type of case, by signal
-  total and method, by citizenship, gender and age (whose totals, the victims with the
-  column reported, our reports do not have: tau-ARGUS protects them too, uncounted; its MOD
-  fails on a table of one dimension), frequency below 3 unsafe, zeros safe, MOD and OPT:
-  secondary suppressions at each level and the regions' and nation's cells published,
-  beside ours on the same cells (withheld, and not shown);
 - an optimal value-based suppression of each territory's own tables per year (where
   tau-ARGUS's model does not fit: linked tables, "at most" lines), as `catalogue.year_model`
   declares them: every table shown (a venue list: its five largest venues of 3 or more, the
@@ -32,6 +22,17 @@ On the embedded sample, with the default rule (`<3`, zeros withheld), it prints:
   or more). Not aware of any algorithm, nor of the victims' cases. Solved by cut generation
   with highspy: the master picks the counts to withhold, `audit.feasible_ranges` checks the
   pattern, each count left one value cuts off the patterns that cannot change its range;
+- the counts of 3 or more not published, by table and level, ours and the optimum's;
+- the counts the territories' reports of the last year publish exactly (its tables and the
+  earlier years of the per-year tables), for us, the optimum and every count of 3 or
+  more (full run only: it needs the earlier years);
+- tau-ARGUS (pytauargus, HiGHS) on the tables its model fits, per year: the 67 places
+  (nation, regions, territories, as a hierarchy) by case total and type of case, by signal
+  total and method, by citizenship, gender and age (whose totals, the victims with the
+  column reported, our reports do not have: tau-ARGUS protects them too, uncounted; its MOD
+  fails on a table of one dimension), frequency below 3 unsafe, zeros safe, MOD and OPT:
+  secondary suppressions at each level and the regions' and nation's cells published,
+  beside ours on the same cells (withheld, and not shown);
 - the goals of issue 22, met or not, and the time one year of the whole hierarchy takes to
   publish from cold caches (median of three).
 
@@ -57,7 +58,7 @@ from pytauargus import protect
 
 from htprofiles.contract.data import Dataset, load_dataset, slice_dataset
 from htprofiles.contract.sample import embedded_sample_dir
-from htprofiles.contract.suppression import COMPLEMENTARY, SuppressionRule
+from htprofiles.contract.suppression import COMPLEMENTARY, Mark, SuppressionRule
 from htprofiles.contract.territories import AREAS, NATION, PROFILED, TERRITORIES, Territory
 from htprofiles.publication import audit, protection
 from htprofiles.publication.audit import feasible_ranges
@@ -249,7 +250,7 @@ def _tau_cell(spec: TauTable, year: int, category: str) -> CellId | None:
     return None if spec.total is None else (spec.total, year, year)
 
 
-def kind_of(mark) -> str:
+def kind_of(mark: Mark) -> str:
     """How we publish a cell, in tau-ARGUS's terms."""
     if isinstance(mark, int):
         return "published"
