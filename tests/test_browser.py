@@ -106,7 +106,6 @@ def _table_rows(page: Page, caption: str) -> dict[str, str]:
 
 LAND_PIECES = """svg => {
   const frame = svg.getBoundingClientRect();
-  const legend = svg.querySelector('.role-legend').getBoundingClientRect();
   const pieces = [];
   for (const shape of svg.querySelectorAll('path[aria-roledescription="geoshape"]')) {
     for (const part of shape.getAttribute('d').split(/(?=M)/)) {
@@ -119,9 +118,10 @@ LAND_PIECES = """svg => {
                    box.right - frame.left, box.bottom - frame.top]);
     }
   }
-  return {width: frame.width, height: legend.top - frame.top, pieces};
+  return {width: frame.width, height: frame.height, pieces};
 }"""
-"""The county map's size above its legend, and the bounding box of each piece of land."""
+"""The county map's size (its legend is the page's, under it), and the bounding box of each
+piece of land."""
 
 
 def _covered(intervals: list[tuple[float, float]]) -> float:
@@ -181,8 +181,8 @@ def test_report_reads_like_a_published_profile(browser, browser_reports, code, y
                      f"January {report['data_window']['first_year']} to December {year}",
                      "Synthetic sample data"):
             assert text in title
-        legend = seen.page.locator("figure.chart").first.locator(".role-legend-label text")
-        assert legend.first.text_content() == "fewer than 3"
+        legend = seen.page.locator("figure.chart").first.locator("ul.legend li")
+        assert legend.first.inner_text() == "fewer than 3"
         fonts = seen.page.evaluate("""() => [document.body, document.querySelector('svg text')]
             .map(element => getComputedStyle(element).fontFamily)""")
         assert fonts[0] == fonts[1] and fonts[0].startswith('"Liberation Sans"')

@@ -151,14 +151,16 @@ def show_map(profile: Profile) -> None:
     if not profile.territory.is_area:
         published = profile.tables["cases_by_county"]
         svg = charts.map_svg(published, profile.territory, profile.rule)
-        _show(sections.map_text(profile)
-              + sections.map_figure(svg, published, profile.rule, profile.year))
+        _show(sections.map_text(profile) + sections.map_figure(
+            svg, published, profile.rule, profile.year, charts.map_legend(published,
+                                                                           profile.rule)))
         return
     published = profile.tables["cases_by_state"]
     svg = charts.members_map_svg(published, [row["code"] for row in published.rows],
                                  profile.rule)
     _show(sections.map_text(profile) + sections.members_figure(
-        svg, published, profile.rule, profile.tables.get("cases_by_region")))
+        svg, published, profile.rule, profile.tables.get("cases_by_region"),
+        charts.map_legend(published, profile.rule)))
 
 
 def show_venues(profile: Profile) -> None:

@@ -233,12 +233,18 @@ def county_map(table: PublishedTable, territory: Territory,
 
 
 def _bin_colour(rule: SuppressionRule, bins: list[tuple[int, str]], shown: set[str]) -> alt.Color:
-    """The fill of a map's shapes by their ``bin`` property, with its legend."""
+    """The fill of a map's shapes by their ``bin`` property; its legend is the page's own
+    (``map_legend``), at the page's text size in print and on a phone."""
     domain, colours = _legend(rule, bins, shown)
     return alt.Color("properties.bin:O", title="Cases",
-                     scale=alt.Scale(domain=domain, range=colours),
-                     legend=alt.Legend(orient="bottom", columns=4, columnPadding=16,
-                                       symbolType="square"))
+                     scale=alt.Scale(domain=domain, range=colours), legend=None)
+
+
+def map_legend(table: PublishedTable, rule: SuppressionRule) -> list[tuple[str, str]]:
+    """A county or members map's legend entries (label, colour), as its shapes are filled."""
+    bins = map_bins(rule)
+    shown = {_bin_label(row["value"], rule, bins) for row in table.rows}
+    return list(zip(*_legend(rule, bins, shown), strict=True))
 
 
 def _map_height(aspect: float) -> int:

@@ -187,15 +187,17 @@ def venues(published: PublishedTable) -> str:
     return table(published, "Cases")
 
 
-def figure(svg: str, title: str, description: str, note: str = "", body: str = "") -> str:
+def figure(svg: str, title: str, description: str, note: str = "", body: str = "",
+           legend: list[tuple[str, str]] = ()) -> str:
     """An inline SVG chart under its title, with a text alternative of published values and
-    optionally a note and more content (its table) beside it. Without an SVG (nothing to draw)
-    the note says so and the content stands alone: never an empty frame. ``svg`` and ``body``
-    are markup, inserted as they are."""
-    return _render("figure", svg, title, description, note, body)
+    optionally a note, more content (its table) beside it, and a map's legend entries (label,
+    colour) under it. Without an SVG (nothing to draw) the note says so and the content stands
+    alone: never an empty frame. ``svg`` and ``body`` are markup, inserted as they are."""
+    return _render("figure", svg, title, description, note, body, legend)
 
 
-def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year: int) -> str:
+def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year: int,
+               legend: list[tuple[str, str]] = ()) -> str:
     """The county map under its title and note; for a table withheld whole, its note alone."""
     if not svg:
         return figure("", published.title, "", published.note or WITHHELD_WHOLE)
@@ -207,7 +209,7 @@ def map_figure(svg: str, published: PublishedTable, rule: SuppressionRule, year:
     if counted.rows:
         note += " The table lists the counties whose count is published."
     return figure(svg, published.title, describe(published), note,
-                  table(counted, "Cases") if counted.rows else "")
+                  table(counted, "Cases") if counted.rows else "", legend)
 
 
 def counted_counties(published: PublishedTable, year: int) -> PublishedTable:
@@ -221,7 +223,8 @@ def counted_counties(published: PublishedTable, year: int) -> PublishedTable:
 
 
 def members_figure(svg: str, published: PublishedTable, rule: SuppressionRule,
-                   regions: PublishedTable | None = None) -> str:
+                   regions: PublishedTable | None = None,
+                   legend: list[tuple[str, str]] = ()) -> str:
     """The map of a region's or the nation's states and territories beside their table; the
     nation's has its regions' table beside it, and its states and territories below, in a
     table per region (56 rows in one table would leave half the page empty beside them)."""
@@ -229,8 +232,9 @@ def members_figure(svg: str, published: PublishedTable, rule: SuppressionRule,
             f"those with fewer than {rule.threshold} are shaded alike."
             + (f" {published.footnote}" if published.footnote else ""))
     if regions is None:
-        return figure(svg, published.title, describe(published), note, table(published))
-    return (figure(svg, published.title, describe(published), note, table(regions))
+        return figure(svg, published.title, describe(published), note, table(published),
+                      legend)
+    return (figure(svg, published.title, describe(published), note, table(regions), legend)
             + _render("grouped_tables", published.title,
                       [table(group) for group in by_region(published)]))
 
