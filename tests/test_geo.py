@@ -109,3 +109,23 @@ def test_alaska_state_is_contiguous_across_the_antimeridian():
 def test_contiguous_states_are_those_sharing_a_border():
     assert set(TERRITORIES) - geo.contiguous_codes() == FAR
     assert len(geo.contiguous_codes()) == 49  # the contiguous 48 and DC
+
+
+@pytest.mark.parametrize("fips", ["78", "66", "60", "69"])
+def test_island_territories_are_drawn_with_fine_shorelines_of_their_own_islands(fips):
+    """The atlas draws the islands with a few points each; their counties get GSHHG's
+    shorelines, near the atlas's shapes (no British Virgin Island, no reef far off)."""
+    coarse = {f["id"]: f for f in geo.territory_features(fips, refined=False)}
+    fine = geo.territory_features(fips)
+    assert [f["id"] for f in fine] == list(coarse)
+
+    def points(feature):
+        return [point for polygon in geo.polygons_of(feature["geometry"])
+                for ring in polygon for point in ring]
+
+    for feature in fine:
+        assert len(points(feature)) > 4 * len(points(coarse[feature["id"]]))
+        lons, lats = zip(*points(coarse[feature["id"]]), strict=True)
+        for lon, lat in points(feature):
+            assert min(lons) - 0.1 < lon < max(lons) + 0.1
+            assert min(lats) - 0.1 < lat < max(lats) + 0.1

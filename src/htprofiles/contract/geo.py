@@ -25,6 +25,15 @@ def _atlas() -> dict:
 
 
 @cache
+def _islands() -> dict[str, dict]:
+    """Finer shapes of the island territories' counties (GSHHG shorelines cut to the atlas's
+    counties by ``tools/refine_islands.py``), by county FIPS: the atlas draws each of those
+    islands with a few points, and their maps enlarge them to fill their frames."""
+    islands = resources.files("htprofiles.contract.atlas").joinpath("islands.json")
+    return {f["id"]: f["geometry"] for f in json.loads(islands.read_text())["features"]}
+
+
+@cache
 def county_names(state_fips: str) -> dict[str, str]:
     """Map each county FIPS of one territory (by its 2-digit FIPS) to its name, sorted by FIPS."""
     geometries = _atlas()["objects"]["counties"]["geometries"]
@@ -114,13 +123,16 @@ def _geometry(polygons: list[list[_Ring]]) -> dict:
     return {"type": "MultiPolygon", "coordinates": coordinates}
 
 
-def territory_features(state_fips: str) -> list[dict]:
+def territory_features(state_fips: str, refined: bool = True) -> list[dict]:
     """Cut one territory's counties out of the atlas as GeoJSON Features, sorted by FIPS.
 
     Parameters
     ----------
     state_fips
         The territory's 2-digit FIPS code, e.g. ``"78"`` for the U.S. Virgin Islands.
+    refined
+        Draw an island territory's counties with their finer shapes (``_islands``); False
+        keeps the atlas's own, which ``tools/refine_islands.py`` cuts them from.
 
     Returns
     -------
@@ -142,7 +154,7 @@ def territory_features(state_fips: str) -> list[dict]:
             "type": "Feature",
             "id": g["id"],
             "properties": {"fips": g["id"], "county": g["properties"]["name"]},
-            "geometry": _geometry(polygons),
+            "geometry": refined and _islands().get(g["id"]) or _geometry(polygons),
         }
         for g, polygons in zip(geometries, shapes, strict=True)
     ]
@@ -158,12 +170,16 @@ def state_features(codes: list[str]) -> list[dict]:
     by_fips = {g["id"]: g for g in _atlas()["objects"]["states"]["geometries"]}
     features = []
     for code in codes:
-        polygons = _polygons(by_fips[TERRITORIES[code].fips])
+        fips = TERRITORIES[code].fips
+        polygons = _polygons(by_fips[fips])
         if _straddles_antimeridian([polygons]):
             polygons = _shift_west(polygons)
+        fine = [polygon for county, geometry in sorted(_islands().items())
+                if county[:2] == fips for polygon in polygons_of(geometry)]
         features.append({"type": "Feature", "id": code,
                          "properties": {"code": code, "name": TERRITORIES[code].name},
-                         "geometry": _geometry(polygons)})
+                         "geometry": {"type": "MultiPolygon", "coordinates": fine}
+                         if fine else _geometry(polygons)})
     return features
 
 
