@@ -8,7 +8,8 @@ This script cuts GSHHG's shorelines (Debian's `gmt` and `gmt-gshhg-full`, throug
 the atlas's coarse shapes. A shoreline polygon whose inside lies within 1.5 km of the
 territory's atlas shapes is its land (the British Virgin Islands stay out) and goes to the
 county it lies in or nearest to; one that two counties share (Tutuila: the Eastern and
-Western districts) is split along their atlas border. Shapes are simplified to about 20 m, far below a pixel at the maps' scale.
+Western districts) is split along their atlas border. Shapes are simplified to about 20 m,
+far below a pixel at the maps' scale.
 
 Run once, when the atlas or GSHHG changes (needs shapely, not a project dependency):
 
@@ -82,6 +83,7 @@ def cut(land: list, atlas: dict[str, object]) -> dict[str, object]:
 
 
 def feature(fips: str, name: str, land) -> dict:
+    """A county's land as a GeoJSON MultiPolygon feature, rounded like the atlas's."""
     polygons = list(land.geoms) if isinstance(land, MultiPolygon) else [land]
     geometry = mapping(MultiPolygon([p for p in polygons if not p.is_empty]))
     rounded = [[[[round(x, geo.DECIMALS), round(y, geo.DECIMALS)] for x, y in ring]
@@ -91,6 +93,7 @@ def feature(fips: str, name: str, land) -> dict:
 
 
 def main() -> None:
+    """Cut every island territory's shorelines and write them beside the atlas."""
     features = []
     for state_fips, region in REGIONS.items():
         names = geo.county_names(state_fips)
