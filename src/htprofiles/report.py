@@ -24,7 +24,15 @@ from .contract.suppression import is_withheld
 from .contract.territories import PROFILED
 from .errors import UsageError
 from .install import code_fingerprints, package_versions, sha256
-from .publication.profile import REPORT_MIME, Profile, build_profile
+from .publication.profile import (
+    PUBLISHED_FILE,
+    REPORT_MIME,
+    Profile,
+    build_profile,
+    profile_tables,
+    published_for,
+    read_published,
+)
 from .rendering import charts, sections
 
 INJECTED_HEADER = "# Parameters\n"
@@ -50,13 +58,27 @@ def prepare(**parameters) -> Profile:
     if params.first_year == WINDOW_FROM_SERIES:  # the batch opened it already
         series = load_batch_config(params.params_path).years
         params = validate_parameters(params.model_dump(), series)
-    dataset = slice_dataset(load_dataset(params.data_path), params.territory)
+    territory = PROFILED[params.territory]
+    tables, synthetic = _tables(params, territory)
     content = load_territory_content(params.params_path, params.territory)
     made_from = _provenance(params, territory_file(params.params_path, params.territory),
-                            dataset.synthetic)
+                            synthetic)
     _draw_altair_like_the_reports()
-    return build_profile(dataset, PROFILED[params.territory], params.year, params.first_year,
-                         params.rule, content, dataset.synthetic, made_from)
+    return build_profile(tables, territory, params.year, params.first_year, params.rule,
+                         content, synthetic, made_from)
+
+
+def _tables(params: ReportParameters, territory) -> tuple[dict, bool]:
+    """The report's published tables: as the batch published them for every report of the
+    build, when it did (its data folder then holds them in place of records), else from the
+    records, in this kernel."""
+    published = params.data_path / PUBLISHED_FILE
+    if published.is_file():
+        return read_published(published.read_bytes(), published_for(
+            params.territory, params.year, params.first_year, params.rule))
+    dataset = slice_dataset(load_dataset(params.data_path), params.territory)
+    return profile_tables(dataset, territory, params.year, params.first_year,
+                          params.rule), dataset.synthetic
 
 
 DATA_SOURCES = {True: "synthetic sample", False: "data folder"}

@@ -81,33 +81,58 @@ def publish(dataset: Dataset, territory: Territory, years: range,
     codes = leaves(territory.code)
     counts = count_territories(slice_dataset(dataset, territory.code).frames,
                                [PROFILED[code] for code in codes], years)
-    return _published(territory, years, rule, counts)[0]
+    return Publisher(counts, rule).publication(territory, years)
 
 
-def _published(territory: Territory, years: range, rule: SuppressionRule,
-               leaf_counts: Mapping[str, dict], audit: bool = True
-               ) -> tuple[Publication, dict[CellId, int]]:
-    """A publication and the counts it was made from, which the area above needs too. The
-    area above audits everything under it again, so its members' areas skip their own."""
-    if not territory.is_area:
-        counts = leaf_counts[territory.code]
-        return publish_territory(counts, territory, years, rule), counts
-    members = {code: _published(PROFILED[code], years, rule, leaf_counts, audit=False)
-               for code in territory.members}
-    counts = _summed(territory, years, {code: theirs for code, (_, theirs) in members.items()})
-    joint = counts | {(code, cell): n for code, (_, theirs) in members.items()
-                      for cell, n in theirs.items()}
-    return Publication(territory, rule, {year: protect_year(
-        joint, year_model(territory, year), rule,
-        {code: publication.years[year] for code, (publication, _) in members.items()}, audit)
-        for year in years}, {code: publication for code, (publication, _) in members.items()}
-    ), counts
+class Publisher:
+    """Places' publications from their territories' counts, each year of each place computed
+    once: a batch's reports share them (a region's report and the nation's need the same
+    territories, each as its own report publishes it)."""
 
+    def __init__(self, leaves: Mapping[str, Mapping[CellId, int]], rule: SuppressionRule):
+        """``leaves``: every territory's counts that the publications asked for need."""
+        self.leaves, self.rule = leaves, rule
+        self._done: dict[tuple[str, int, bool], tuple[YearPublication, dict]] = {}
 
-def _summed(area: Territory, years: range, members: Mapping[str, Mapping]) -> dict:
-    """An area's counts: its members' sums, cell by cell (so the sums of their records)."""
-    return {cell: sum(theirs[cell] for theirs in members.values())
-            for year in years for cell in year_model(area, year).cells}
+    def publication(self, territory: Territory, years: range) -> Publication:
+        """A place's publication of ``years``.
+
+        Raises
+        ------
+        DisclosureError
+            If some year cannot be protected (naming its tables only).
+        """
+        return self._publication(territory.code, years, audit=True)
+
+    def _publication(self, code: str, years: range, audit: bool) -> Publication:
+        """The area above audits everything under it again: its members skip their own."""
+        territory = PROFILED[code]
+        return Publication(territory, self.rule,
+                           {year: self._year(code, year, audit)[0] for year in years},
+                           {member: self._publication(member, years, audit=False)
+                            for member in territory.members})
+
+    def _year(self, code: str, year: int, audit: bool) -> tuple[YearPublication, dict]:
+        """One place's year and the counts it was made from, which the area above needs."""
+        key = (code, year, audit and PROFILED[code].is_area)
+        if key not in self._done:
+            self._done[key] = self._protected(PROFILED[code], year, audit)
+        return self._done[key]
+
+    def _protected(self, territory: Territory, year: int,
+                   audit: bool) -> tuple[YearPublication, dict]:
+        model = year_model(territory, year)
+        if not territory.is_area:
+            counts = self.leaves[territory.code]
+            return protect_year(counts, model, self.rule), counts
+        members = {code: self._year(code, year, audit=False) for code in territory.members}
+        counts = {cell: sum(theirs[cell] for _, theirs in members.values())
+                  for cell in model.cells}
+        joint = counts | {(code, cell): n for code, (_, theirs) in members.items()
+                          for cell, n in theirs.items()}
+        return protect_year(joint, model, self.rule,
+                            {code: publication for code, (publication, _) in members.items()},
+                            audit), counts
 
 
 def publish_territory(counts: Mapping[CellId, int], territory: Territory, years: range,
