@@ -15,7 +15,6 @@ TEMPLATE = Path(__file__).parents[1] / "notebooks" / "profile.ipynb"
 CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
-
 def write_csvs(directory: Path, tables: dict[str, list[dict]]) -> Path:
     """Write each table as CSV with the contract's columns ("" for missing values)."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -241,7 +241,6 @@ def test_a_report_over_its_timeout_fails_cleanly(tmp_path, capsys):
                  "--out", str(out)]) == 0, "the next report gets a new kernel"
 
 
-
 def test_a_batch_starts_no_more_workers_than_it_has_reports(tmp_path, monkeypatch):
     """On a many-core machine, one report must not start a worker and kernel per core."""
     started = []
@@ -256,7 +255,6 @@ def test_a_batch_starts_no_more_workers_than_it_has_reports(tmp_path, monkeypatc
     assert main(["build", "--territory", "VI", "GU", "--year", "2016", "--jobs", "8",
                  "--out", str(tmp_path / "reports")]) == 0  # VI is current: one to build
     assert started == [1, 1]
-
 
 
 def test_dask_scheduler_gives_byte_identical_reports(built, params, tmp_path):

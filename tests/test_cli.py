@@ -16,6 +16,7 @@ from htprofiles.cli import main
 from htprofiles.contract.parameters import parameter_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT = Path(__file__).parents[1]
 
 
 @pytest.fixture
@@ -151,6 +152,25 @@ def test_data_beginning_in_2013_build_with_the_defaults(tmp_path):
     report = json.loads((out / "2016" / "VI.json").read_text())
     assert report["data_window"] == {"first_year": 2013, "last_year": 2016}
     assert [row["year"] for row in report["tables"]["cases_by_year"]] == [2013, 2014, 2015, 2016]
+
+
+def test_data_outside_the_batch_files_years_is_a_usage_error(tmp_path):
+    """Built without --year, data whose years the batch file does not name plan no report:
+    one line naming --year, exit 2, nothing written (it once ended in an IndexError)."""
+    records = vi_2016_records()
+    for table, column in (("cases", "reported_date"), ("signals", "received_date")):
+        for row in records[table]:
+            row[column] = "2020" + row[column][4:]
+    data = write_csvs(tmp_path / "in_2020", records)
+    out = tmp_path / "reports"
+    build = subprocess.run([str(Path(sys.executable).parent / "htprofiles"), "build",
+                            "--data", str(data), "--territory", "VI", "--jobs", "1",
+                            "--out", str(out)], capture_output=True, text=True)
+    assert build.returncode == 2
+    assert build.stderr.splitlines() == [
+        f"htprofiles: error: nothing to build: no year of {PROJECT / 'params' / 'batch.yaml'} "
+        f"is a year of the data in {data}; name one with --year"]
+    assert not out.exists()
 
 
 def test_params_lists_every_parameter_with_type_default_allowed_values_and_help(capsys):
