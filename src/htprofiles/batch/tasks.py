@@ -76,6 +76,7 @@ def run_task(task: ReportTask) -> Outcome:
         template = nbformat.reads(task.template, as_version=4)
         watchdog = threading.Timer(task.timeout or 0, kernel.kill)
         try:
+            kernel.ensure_started()  # the time-out is the report's, not its kernel's start
             if task.timeout:
                 watchdog.start()
             artifacts = build_report(template, task.job.parameters, workdir)
