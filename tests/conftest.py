@@ -1,29 +1,39 @@
-"""Shared fixtures: tiny data sets written in the input format."""
+"""Shared fixtures, each defined once: tiny data sets written in the input format, the
+embedded sample, the browser reports and the browser that opens them."""
 
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from htprofiles.contract.data import SCHEMA
+from htprofiles.contract.data import SCHEMA, Dataset, load_dataset
+from htprofiles.contract.sample import embedded_sample_dir
 
 TEMPLATE = Path(__file__).parents[1] / "notebooks" / "profile.ipynb"
 CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
+def write_table(path: Path, rows: list[dict], columns: list[str] | None = None) -> None:
+    """One CSV, in the contract's column order unless ``columns`` is given ("" for a value a
+    row lacks; keys that are not columns are left out)."""
+    columns = columns or list(SCHEMA[path.stem])
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def write_csvs(directory: Path, tables: dict[str, list[dict]]) -> Path:
-    """Write each table as CSV with the contract's columns ("" for missing values)."""
+    """Write each table of the contract as CSV (a table not given has no rows)."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name, columns in SCHEMA.items():
-        with open(directory / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            for row in tables.get(name, []):
-                writer.writerow({c: row.get(c, "") for c in columns})
+    for name in SCHEMA:
+        write_table(directory / f"{name}.csv", tables.get(name, []))
     return directory
 
 
@@ -75,6 +85,12 @@ def vi_data(tmp_path) -> Path:
     return write_csvs(tmp_path / "vi_data", vi_2016_records())
 
 
+@pytest.fixture(scope="session")
+def sample() -> Dataset:
+    """The embedded synthetic sample, read once (``test_sample.py`` has its own, generated)."""
+    return load_dataset(embedded_sample_dir())
+
+
 BROWSER_REPORTS = tuple((code, 2016) for code in ("TX", "VI", "AS", "MP", "HI", "AK"))
 """What the browser and PDF tests open: a large state, the scattered islands (Virgin Islands,
 American Samoa, Northern Mariana Islands), Hawaii, and Alaska (its own projection)."""
@@ -91,6 +107,19 @@ def browser_reports(tmp_path_factory) -> Path:
     assert main(["build", "--territory", *territories, "--year", *years, "--pdf",
                  "--jobs", "1", "--out", str(out)]) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """The system Chromium under Playwright, launched as reports are printed (``pdf.launch``)."""
+    from playwright.sync_api import sync_playwright
+
+    from htprofiles.rendering.pdf import find_chromium, launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright, find_chromium())
+        yield chromium
+        chromium.close()
 
 
 def template_example() -> str:

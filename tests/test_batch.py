@@ -18,6 +18,8 @@ import pytest
 from htprofiles.batch import execute, executors
 from htprofiles.cli import main
 
+pytestmark = pytest.mark.build  # whole batches, in worker processes and on Dask
+
 PROJECT = Path(__file__).parents[1]
 MATRIX = ["--territory", "VI", "PR", "GU", "--year", "2015", "2016"]
 NAMES = [f"{y}/{t}" for y in (2015, 2016) for t in ("GU", "PR", "VI")]
@@ -307,7 +309,8 @@ def _alive(pids: set[int]) -> set[int]:
     return running
 
 
-@pytest.mark.parametrize("pdf", [(), ("--pdf",)], ids=["html", "pdf"])
+@pytest.mark.parametrize("pdf", [(), pytest.param(("--pdf",), marks=pytest.mark.browser)],
+                         ids=["html", "pdf"])
 def test_ctrl_c_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path, pdf):
     out = tmp_path / "reports"
     command = [str(Path(sys.executable).parent / "htprofiles"), "build", "--territory", "VI",

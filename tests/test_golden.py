@@ -17,6 +17,8 @@ import pytest
 
 from htprofiles.cli import main
 
+pytestmark = pytest.mark.build  # twelve reports
+
 GOLDEN = Path(__file__).parent / "golden" / "sample-digests.json"
 SELECTION = ["--territory", "VI", "TX", "GU", "WY", "AS", "MP", "--year", "2015", "2016"]
 CODE_FINGERPRINTS = ("template", "package", "git_commit")

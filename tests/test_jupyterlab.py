@@ -27,11 +27,12 @@ import nbformat
 import psutil
 import pytest
 from conftest import TEMPLATE, template_example
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from htprofiles.contract.suppression import format_value
 from htprofiles.rendering.export import report_json
-from htprofiles.rendering.pdf import find_chromium, launch
+
+pytestmark = [pytest.mark.lab, pytest.mark.browser]  # a JupyterLab server, driven by Chromium
 
 PROJECT = Path(__file__).parents[1]
 ARTIFACTS = PROJECT / "test-artifacts" / "jupyterlab"
@@ -154,13 +155,12 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="module")
-def page(lab: Lab) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright, find_chromium())
-        try:
-            yield browser.new_page(viewport={"width": 1280, "height": 900})
-        finally:
-            browser.close()
+def page(lab: Lab, browser) -> Iterator[Page]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        yield page
+    finally:
+        page.close()
 
 
 def screenshot(page: Page, name: str) -> None:

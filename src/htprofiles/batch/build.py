@@ -23,7 +23,7 @@ from ..rendering.pdf import Printer, find_chromium
 from ..rendering.pdf import footer as pdf_footer
 from . import state, store
 from .inputs import BatchInputs
-from .plan import BuildRequest, Plan, ReportJob, load_batch_config, matrix, plan_build
+from .plan import BuildRequest, Plan, ReportJob, check_request, load_batch_config, plan_build
 
 
 @dataclass
@@ -53,8 +53,9 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
             workers = _Workers(request, stack)
             if request.force or inputs.changed:
                 # Workers take seconds to start: when the reports will be rebuilt anyway,
-                # they start now and warm up while this process reads the data.
-                workers.start(len(matrix(config, request.territories, request.years)))
+                # they start now and warm up while this process reads the data, once the
+                # request is known to be good as far as it can be told without the data.
+                workers.start(len(check_request(request, config)))
             plan = plan_build(request, config, inputs, previous)
             result.unchanged = plan.unchanged
             on_done = progress(len(plan.jobs), len(plan.unchanged)) if progress else None

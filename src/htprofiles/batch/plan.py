@@ -133,14 +133,29 @@ def matrix(config: BatchConfig, territories: Iterable[str], years: Iterable[int]
 
 
 def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[int],
-              overrides: dict, data_years: Iterable[int]) -> list[ReportJob]:
-    """Every report of the run, each with validated parameters, before any is built."""
+              overrides: dict, data_years: Iterable[int] | None) -> list[ReportJob]:
+    """Every report of the run, each with validated parameters, before any is built
+    (against the data's years when they are known)."""
     shared = config.parameters | overrides
     return [_job(shared, territory, year, data_years)
             for year, territory in matrix(config, territories, years, data_years)]
 
 
-def _job(shared: dict, territory: str, year: int, data_years: Iterable[int]) -> ReportJob:
+def check_request(request: BuildRequest, config: BatchConfig) -> list[ReportJob]:
+    """The reports asked for, checked as far as can be without reading the data (options,
+    parameter names, types and values): a bad request starts no worker.
+
+    Raises
+    ------
+    UsageError
+        As ``plan_build`` would, for every problem that does not depend on the data.
+    """
+    return plan_jobs(config, request.territories, request.years,
+                     parse_overrides(request.overrides), None)
+
+
+def _job(shared: dict, territory: str, year: int, data_years: Iterable[int] | None
+         ) -> ReportJob:
     """One report with the run's shared parameters, validated."""
     values = shared | {"territory": territory, "year": year,
                        "data_dir": WORKDIR_DATA, "params_dir": WORKDIR_PARAMS}
