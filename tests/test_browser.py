@@ -19,7 +19,8 @@ from playwright.sync_api import Browser, Page
 
 from htprofiles.contract.suppression import format_value
 
-pytestmark = pytest.mark.browser  # the system Chromium, on reports built with PDFs
+# The system Chromium, on the browser reports, built once on the worker that runs test_pdf too.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_reports")]
 
 PROJECT = Path(__file__).parents[1]
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"

@@ -32,7 +32,8 @@ from playwright.sync_api import Page
 from htprofiles.contract.suppression import format_value
 from htprofiles.rendering.export import report_json
 
-pytestmark = [pytest.mark.lab, pytest.mark.browser]  # a JupyterLab server, driven by Chromium
+# One JupyterLab server, driven by Chromium, for the module's tests.
+pytestmark = [pytest.mark.lab, pytest.mark.browser, pytest.mark.xdist_group("jupyterlab")]
 
 PROJECT = Path(__file__).parents[1]
 ARTIFACTS = PROJECT / "test-artifacts" / "jupyterlab"

@@ -21,7 +21,8 @@ from htprofiles.cli import main
 from htprofiles.contract.suppression import format_value
 from htprofiles.rendering import pdf
 
-pytestmark = pytest.mark.browser  # prints through the system Chromium
+# Printed through the system Chromium, from the browser reports test_browser opens.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_reports")]
 
 LETTER = (612, 792)
 

@@ -12,7 +12,8 @@ import pytest
 
 from htprofiles.cli import main
 
-pytestmark = pytest.mark.build  # five reports, from the sample and other data
+# Five reports, from the sample and other data, built once for the module's tests.
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("report")]
 
 REFERENCE_SENTENCES = (
     "All sex trafficking venues reported fewer than three times.",

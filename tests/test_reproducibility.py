@@ -13,7 +13,8 @@ import pytest
 
 from htprofiles.cli import main
 
-pytestmark = pytest.mark.build  # the same reports built twice
+# The same reports built twice, once for the module's tests.
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("reproducibility")]
 
 PROJECT = Path(__file__).parents[1]
 SELECTION = ["--territory", "VI", "AK", "--year", "2016"]
