@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import vi_2016_records, write_csvs
 
+from htprofiles.batch import executors
 from htprofiles.cli import main
 from htprofiles.contract.parameters import parameter_rows
 
@@ -135,6 +136,18 @@ def test_bad_build_requests_exit_2_without_traceback(argv, message, existing_rep
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert _snapshot(existing_reports) == before
+
+
+def test_a_bad_request_starts_no_worker(tmp_path, monkeypatch, capsys):
+    """Workers start early, while the data are read, but only for a request that is good as
+    far as it can be told without the data: a typo costs no worker and no kernel."""
+    started = []
+    monkeypatch.setitem(executors.EXECUTORS, "local", lambda jobs, address=None: started.append(
+        jobs) or executors.inline())
+    for argv in (["-p", "colour=red"], ["--territory", "ZZ"], ["-p", "suppress_zero"]):
+        assert main(["build", *argv, "--jobs", "2", "--out", str(tmp_path / "out")]) == 2
+    assert started == []
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_data_beginning_in_2013_build_with_the_defaults(tmp_path):
