@@ -62,9 +62,13 @@ class _InProcess(Executor):
 def _spawn_workers(pool: ProcessPoolExecutor, jobs: int) -> None:
     """Start every worker now, rather than one at each of the first reports: each waits for
     the fork server's imports, then warms its kernel. A pool starts a worker for each task
-    submitted while none is idle, so an empty task per worker starts them all."""
+    submitted while none is idle, so an empty task per worker starts them all. A build that
+    stops first (bad data) has shut the pool down: no more start, and no traceback."""
     for _ in range(jobs):
-        pool.submit(int)
+        try:
+            pool.submit(int)
+        except RuntimeError:  # "cannot schedule new futures after shutdown"
+            return
 
 
 @contextmanager
