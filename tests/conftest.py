@@ -129,3 +129,12 @@ def template_example() -> str:
     assert "jupyter-only" in section.metadata.tags
     [code] = CODE_BLOCK.findall(section.source)
     return code
+
+
+SLOW_MARKS = ("exhaustive", "browser", "lab", "build")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first, otherwise in their collected order: parallel workers then finish
+    together, rather than one running the last long test alone."""
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in SLOW_MARKS))
