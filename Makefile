@@ -48,9 +48,9 @@ lab: setup
 check: setup
 	$(UV) run --frozen $(PYTEST) $(FAST)
 
-# Tests sharing a build run on one worker (xdist_group), so the build is made once.
+# Each module's tests on one worker, so that the builds its fixtures make are made once.
 test: setup browser
-	$(UV) run --frozen $(PYTEST) --dist loadgroup
+	$(UV) run --frozen $(PYTEST) --dist loadscope
 
 # The fast tier and the golden reports on each supported Python, each in its own .venv-X.Y
 # from the same uv.lock. An interpreter is python3.Y on the PATH, or else pyenv's.

@@ -138,3 +138,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Slow tests first, otherwise in their collected order: parallel workers then finish
     together, rather than one running the last long test alone."""
     items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in SLOW_MARKS))
+
+
+SAME_WORKER = {"tests/test_pdf.py": "tests/test_browser.py"}
+"""Modules whose tests share a session fixture (the browser reports) with another module."""
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Under ``--dist loadscope`` (``make test``), each module's tests run on one worker, so
+    that a build its fixtures make is made once, and the modules of ``SAME_WORKER`` with the
+    module named there."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return SAME_WORKER.get(module, module)
+
+    return ByModule(config, log)

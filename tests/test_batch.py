@@ -19,8 +19,6 @@ from htprofiles.batch import execute, executors
 from htprofiles.cli import main
 
 pytestmark = pytest.mark.build  # whole batches, in worker processes and on Dask
-uses_built = pytest.mark.xdist_group("batch_built")
-"""On one worker, in order: these tests share (and edit) the module's build."""
 
 PROJECT = Path(__file__).parents[1]
 MATRIX = ["--territory", "VI", "PR", "GU", "--year", "2015", "2016"]
@@ -57,7 +55,6 @@ def built(tmp_path_factory, params) -> Path:
     return out
 
 
-@uses_built
 def test_batch_writes_every_report_the_index_and_the_manifest(built):
     for name in NAMES:
         for suffix in (".html", ".json", ".ipynb"):
@@ -76,7 +73,6 @@ def test_batch_writes_every_report_the_index_and_the_manifest(built):
         (built / "2016/VI.json").read_text())["tables"]["signals_by_year"][-1]["value"]}
 
 
-@uses_built
 def test_what_incremental_builds_need_stays_private(built):
     """Digests of a territory's records are never published: they live in a dot folder that
     says so, which nothing published links to."""
@@ -92,7 +88,6 @@ def test_what_incremental_builds_need_stays_private(built):
             assert ".htprofiles/" not in text and not any(digest in text for digest in slices)
 
 
-@uses_built
 def test_unchanged_rerun_rewrites_nothing(built, params, capsys):
     before = _files(built)
     assert main(["build", *MATRIX, "--params", str(params), "--out", str(built)]) == 0
@@ -100,7 +95,6 @@ def test_unchanged_rerun_rewrites_nothing(built, params, capsys):
     assert _files(built) == before
 
 
-@uses_built
 def test_editing_a_territory_file_rebuilds_only_its_reports(built, params, capsys):
     vi = params / "territories" / "VI.yaml"
     vi.write_text(vi.read_text().replace("Victims of Crime Act grants and funds",
@@ -116,7 +110,6 @@ def test_editing_a_territory_file_rebuilds_only_its_reports(built, params, capsy
     assert "Territorial anti-trafficking fund" in (built / "2016/VI.html").read_text()
 
 
-@uses_built
 def test_force_rebuilds_everything_identically(built, params, capsys):
     before = _files(built)
     assert main(["build", *MATRIX, "--jobs", "1", "--force", "--params", str(params),
@@ -266,7 +259,6 @@ def test_a_batch_starts_no_more_workers_than_it_has_reports(tmp_path, monkeypatc
     assert started == [1, 1]
 
 
-@uses_built
 def test_dask_scheduler_gives_byte_identical_reports(built, params, tmp_path):
     from distributed import LocalCluster
 

@@ -19,8 +19,7 @@ from playwright.sync_api import Browser, Page
 
 from htprofiles.contract.suppression import format_value
 
-# The system Chromium, on the browser reports, built once on the worker that runs test_pdf too.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_reports")]
+pytestmark = pytest.mark.browser  # the system Chromium, on reports built with PDFs
 
 PROJECT = Path(__file__).parents[1]
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"

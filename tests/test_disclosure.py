@@ -180,7 +180,6 @@ def test_the_data_sets_differ_in_every_kind_of_table():
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("disclosure_built")
 def test_swapping_withheld_counts_changes_no_published_byte(built):
     published = _published(built[False])
     assert sorted(published) == sorted(["index.html", "manifest.json"] + [
@@ -191,7 +190,6 @@ def test_swapping_withheld_counts_changes_no_published_byte(built):
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("disclosure_built")
 def test_the_swapped_cells_are_withheld_and_one_table_needed_a_complement(built):
     report = json.loads((built[False] / "2016" / "VI.json").read_text())
     tables = report["tables"]
@@ -233,7 +231,6 @@ class _Shown(HTMLParser):
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("disclosure_built")
 @pytest.mark.parametrize("year", [2014, 2016])
 def test_the_notebook_shows_nothing_the_html_does_not(built, year):
     html = _Shown((built[False] / str(year) / "VI.html").read_text()).shown

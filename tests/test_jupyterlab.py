@@ -32,8 +32,7 @@ from playwright.sync_api import Page
 from htprofiles.contract.suppression import format_value
 from htprofiles.rendering.export import report_json
 
-# One JupyterLab server, driven by Chromium, for the module's tests.
-pytestmark = [pytest.mark.lab, pytest.mark.browser, pytest.mark.xdist_group("jupyterlab")]
+pytestmark = [pytest.mark.lab, pytest.mark.browser]  # a JupyterLab server, driven by Chromium
 
 PROJECT = Path(__file__).parents[1]
 ARTIFACTS = PROJECT / "test-artifacts" / "jupyterlab"

@@ -72,7 +72,6 @@ def extended(tmp_path_factory) -> nbformat.NotebookNode:
                                       parameters={"territory": "WY"})  # calls of both kinds
 
 
-@pytest.mark.xdist_group("notebook_extended")
 def test_the_example_charts_published_counts_and_gives_withheld_rows_no_bar(extended):
     calls = report_json(extended)["tables"]["call_types"]
     [chart] = extended.cells[-2].outputs
@@ -86,7 +85,6 @@ def test_the_example_charts_published_counts_and_gives_withheld_rows_no_bar(exte
                                   for row in published)
 
 
-@pytest.mark.xdist_group("notebook_extended")
 def test_the_kernel_holds_no_records(extended):
     [names] = extended.cells[-1].outputs
     assert json.loads(names.text) == []

@@ -21,8 +21,7 @@ from htprofiles.cli import main
 from htprofiles.contract.suppression import format_value
 from htprofiles.rendering import pdf
 
-# Printed through the system Chromium, from the browser reports test_browser opens.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_reports")]
+pytestmark = pytest.mark.browser  # prints through the system Chromium
 
 LETTER = (612, 792)
 

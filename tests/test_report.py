@@ -12,8 +12,7 @@ import pytest
 
 from htprofiles.cli import main
 
-# Five reports, from the sample and other data, built once for the module's tests.
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("report")]
+pytestmark = pytest.mark.build  # five reports, from the sample and other data
 
 REFERENCE_SENTENCES = (
     "All sex trafficking venues reported fewer than three times.",

@@ -13,8 +13,7 @@ import pytest
 
 from htprofiles.cli import main
 
-# The same reports built twice, once for the module's tests.
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("reproducibility")]
+pytestmark = pytest.mark.build  # the same reports built twice
 
 PROJECT = Path(__file__).parents[1]
 SELECTION = ["--territory", "VI", "AK", "--year", "2016"]
