@@ -271,7 +271,8 @@ def test_dask_scheduler_gives_byte_identical_reports(built, params, tmp_path):
     assert {k: v[1] for k, v in _files(out).items()} == local
 
 
-def test_unreachable_scheduler_is_a_usage_error(tmp_path, capsys):
+def test_unreachable_scheduler_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT", 1)  # not the ten seconds a user waits
     code = main(["build", "--territory", "VI", "--year", "2016", "--out", str(tmp_path),
                  "--scheduler", "tcp://127.0.0.1:1"])
     assert code == 2

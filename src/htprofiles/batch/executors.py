@@ -20,6 +20,8 @@ from contextlib import contextmanager
 
 from ..errors import UsageError
 
+SCHEDULER_TIMEOUT = 10
+"""Seconds to reach a Dask scheduler before the build is refused (exit 2)."""
 WORKER_PRELOAD = ["htprofiles.batch.tasks", "htprofiles.batch.execute", "htprofiles.report",
                   "ipykernel.kernelapp"]
 """Imported once by the fork server: what a worker needs (papermill, nbconvert), and what the
@@ -105,7 +107,7 @@ def dask_cluster(jobs: int, address: str | None = None) -> Iterator[Executor]:
     from distributed import Client
 
     try:
-        client = Client(address, timeout=10, set_as_default=False)
+        client = Client(address, timeout=SCHEDULER_TIMEOUT, set_as_default=False)
     except OSError as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
