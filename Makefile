@@ -48,9 +48,10 @@ lab: setup
 check: setup
 	$(UV) run --frozen $(PYTEST) $(FAST)
 
-# Each module's tests on one worker, so that the builds its fixtures make are made once.
+# Each module's tests on one worker, so that the builds its fixtures make are made once; the
+# modules in the order collected (slow tests first, tests/conftest.py), not by test count.
 test: setup browser
-	$(UV) run --frozen $(PYTEST) --dist loadscope
+	$(UV) run --frozen $(PYTEST) --dist loadscope --no-loadscope-reorder
 
 # The fast tier and the golden reports on each supported Python, each in its own .venv-X.Y
 # from the same uv.lock. An interpreter is python3.Y on the PATH, or else pyenv's.
