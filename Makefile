@@ -13,6 +13,9 @@ NODE_TOOLS := node_modules/.package-lock.json
 # enumeration (the markers in pyproject.toml); both tiers run on every core (pytest-xdist).
 FAST := -m "not (browser or lab or build or exhaustive)"
 PYTEST := pytest -n auto
+# The full suite's tests often wait on processes of their own (worker pools, kernels,
+# JupyterLab, Chromium, Dask): one worker more than cores keeps the cores busy meanwhile.
+TEST_WORKERS := $(shell echo $$(( $$(nproc) + 1 )))
 PYTHONS := 3.11 3.12 3.13
 
 $(UV):
@@ -51,7 +54,7 @@ check: setup
 # Each module's tests on one worker, so that the builds its fixtures make are made once; the
 # modules in the order collected (slow tests first, tests/conftest.py), not by test count.
 test: setup browser
-	$(UV) run --frozen $(PYTEST) --dist loadscope --no-loadscope-reorder
+	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 # The fast tier and the golden reports on each supported Python, each in its own .venv-X.Y
 # from the same uv.lock. An interpreter is python3.Y on the PATH, or else pyenv's.
