@@ -51,8 +51,8 @@ lab: setup
 check: setup
 	$(UV) run --frozen $(PYTEST) $(FAST)
 
-# Each module's tests on one worker, so that the builds its fixtures make are made once; the
-# modules in the order collected (slow tests first, tests/conftest.py), not by test count.
+# Tests sharing a build on one worker, so that it is made once (tests/conftest.py), the others
+# one by one; in the order collected (slow tests first), not by how many tests share a build.
 test: setup browser
 	$(UV) run --frozen pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 

@@ -131,30 +131,46 @@ def template_example() -> str:
     return code
 
 
-SLOW_MARKS = ("exhaustive", "browser", "lab", "build")
+SLOW_MARKS = (("browser", "lab"), ("exhaustive",), ("build",))
+"""The kinds of slow test, those that take longest together first."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Slow tests first, otherwise in their collected order: parallel workers then finish
     together, rather than one running the last long test alone."""
-    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in SLOW_MARKS))
+    items.sort(key=lambda item: next((rank for rank, marks in enumerate(SLOW_MARKS)
+                                      if any(item.get_closest_marker(m) for m in marks)),
+                                     len(SLOW_MARKS)))
 
 
-SAME_WORKER = {"tests/test_pdf.py": "tests/test_browser.py"}
-"""Modules whose tests share a session fixture (the browser reports) with another module."""
+ONE_WORKER = {
+    "tests/test_browser.py": "browser reports",
+    "tests/test_pdf.py": "browser reports",
+    "tests/test_disclosure.py": "tests/test_disclosure.py",
+    "tests/test_jupyterlab.py": "tests/test_jupyterlab.py",
+    "tests/test_notebook.py": "tests/test_notebook.py",
+    "tests/test_report.py": "tests/test_report.py",
+    "tests/test_reproducibility.py": "tests/test_reproducibility.py",
+    "tests/test_sample.py": "tests/test_sample.py",
+}
+"""Modules whose tests share what a wider-scoped fixture builds (reports, a server, the
+generated sample), by the unit they run in: the browser and PDF tests share the browser
+reports."""
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """Under ``--dist loadscope`` (``make test``), each module's tests run on one worker, so
-    that a build its fixtures make is made once, and the modules of ``SAME_WORKER`` with the
-    module named there."""
+    """Under ``--dist loadscope`` (``make test``), the tests that share a build run on one
+    worker, so that it is made once: a module of ``ONE_WORKER``, or a class. Every other test
+    is a unit of its own, so that no worker is left with a long module while others idle."""
     if config.getvalue("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class ByModule(LoadScopeScheduling):
+    class SharedBuilds(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return SAME_WORKER.get(module, module)
+            module, _, rest = nodeid.partition("::")
+            if module in ONE_WORKER:
+                return ONE_WORKER[module]
+            return f"{module}::{rest.split('::')[0]}" if "::" in rest else nodeid
 
-    return ByModule(config, log)
+    return SharedBuilds(config, log)
