@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from htprofiles.contract.data import load_dataset, slice_dataset
-from htprofiles.contract.sample import embedded_sample_dir
+from htprofiles.contract.data import slice_dataset
 from htprofiles.contract.suppression import SuppressionRule
 from htprofiles.contract.territories import TERRITORIES
 from htprofiles.errors import DisclosureError
@@ -78,11 +77,6 @@ def test_a_top_list_records_what_it_tells_even_with_counts_withheld():
 
 # Every report of the embedded sample passes its audit.
 
-@pytest.fixture(scope="module")
-def sample():
-    return load_dataset(embedded_sample_dir())
-
-
 def _publish(sample, code: str, years: range):
     """The territory's publication over ``years``, and the counts behind it."""
     piece = slice_dataset(sample, code)
@@ -91,6 +85,7 @@ def _publish(sample, code: str, years: range):
     return publish_territory(counts, territory, years, SuppressionRule()), counts
 
 
+@pytest.mark.exhaustive
 def test_every_sample_report_passes_its_audit(sample):
     withheld = 0
     for code in TERRITORIES:

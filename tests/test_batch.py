@@ -18,6 +18,8 @@ import pytest
 from htprofiles.batch import execute, executors
 from htprofiles.cli import main
 
+pytestmark = pytest.mark.build  # whole batches, in worker processes and on Dask
+
 PROJECT = Path(__file__).parents[1]
 MATRIX = ["--territory", "VI", "PR", "GU", "--year", "2015", "2016"]
 NAMES = [f"{y}/{t}" for y in (2015, 2016) for t in ("GU", "PR", "VI")]
@@ -54,68 +56,79 @@ def built(tmp_path_factory, params) -> Path:
     return out
 
 
-def test_batch_writes_every_report_the_index_and_the_manifest(built):
-    for name in NAMES:
-        for suffix in (".html", ".json", ".ipynb"):
-            assert (built / f"{name}{suffix}").is_file()
-    parser = _Links()
-    parser.feed((built / "index.html").read_text())
-    assert sorted(set(parser.links)) == sorted(f"{name}.html" for name in NAMES)
-    manifest = json.loads((built / "manifest.json").read_text())
-    assert sorted(manifest["reports"]) == NAMES
-    record = manifest["reports"]["2016/VI"]
-    assert set(record) == {"territory", "year", "status", "error", "parameters", "sizes",
-                           "sha256", "headline"}
-    assert record["sha256"]["html"] == hashlib.sha256(
-        (built / "2016/VI.html").read_bytes()).hexdigest()
-    assert record["headline"] == {"cases": 4, "signals": json.loads(
-        (built / "2016/VI.json").read_text())["tables"]["signals_by_year"][-1]["value"]}
+class TestOneBuild:
+    """One build of the matrix, which these tests read, then rebuild unchanged, after an edit,
+    with --force and on Dask, in this order (``make test`` runs a class on one worker)."""
 
+    def test_batch_writes_every_report_the_index_and_the_manifest(self, built):
+        for name in NAMES:
+            for suffix in (".html", ".json", ".ipynb"):
+                assert (built / f"{name}{suffix}").is_file()
+        parser = _Links()
+        parser.feed((built / "index.html").read_text())
+        assert sorted(set(parser.links)) == sorted(f"{name}.html" for name in NAMES)
+        manifest = json.loads((built / "manifest.json").read_text())
+        assert sorted(manifest["reports"]) == NAMES
+        record = manifest["reports"]["2016/VI"]
+        assert set(record) == {"territory", "year", "status", "error", "parameters", "sizes",
+                               "sha256", "headline"}
+        assert record["sha256"]["html"] == hashlib.sha256(
+            (built / "2016/VI.html").read_bytes()).hexdigest()
+        assert record["headline"] == {"cases": 4, "signals": json.loads(
+            (built / "2016/VI.json").read_text())["tables"]["signals_by_year"][-1]["value"]}
 
-def test_what_incremental_builds_need_stays_private(built):
-    """Digests of a territory's records are never published: they live in a dot folder that
-    says so, which nothing published links to."""
-    private = built / ".htprofiles"
-    assert "Do not publish" in (private / "DO-NOT-PUBLISH.txt").read_text()
-    state = json.loads((private / "state.json").read_text())
-    assert set(state["reports"]["2016/VI"]["inputs"]) == {
-        "template", "package", "parameters", "data_slice", "territory_file", "versions"}
-    slices = set(state["data"]["slices"].values()) | set(state["data"]["files"].values())
-    for path in built.rglob("*"):
-        if path.is_file() and ".htprofiles" not in path.parts:
-            text = path.read_text(errors="replace")
-            assert ".htprofiles/" not in text and not any(digest in text for digest in slices)
+    def test_what_incremental_builds_need_stays_private(self, built):
+        """Digests of a territory's records are never published: they live in a dot folder that
+        says so, which nothing published links to."""
+        private = built / ".htprofiles"
+        assert "Do not publish" in (private / "DO-NOT-PUBLISH.txt").read_text()
+        state = json.loads((private / "state.json").read_text())
+        assert set(state["reports"]["2016/VI"]["inputs"]) == {
+            "template", "package", "parameters", "data_slice", "territory_file", "versions"}
+        slices = set(state["data"]["slices"].values()) | set(state["data"]["files"].values())
+        for path in built.rglob("*"):
+            if path.is_file() and ".htprofiles" not in path.parts:
+                text = path.read_text(errors="replace")
+                assert ".htprofiles/" not in text and not any(digest in text for digest in slices)
 
+    def test_unchanged_rerun_rewrites_nothing(self, built, params, capsys):
+        before = _files(built)
+        assert main(["build", *MATRIX, "--params", str(params), "--out", str(built)]) == 0
+        assert "0 written, 6 unchanged, 0 failed" in capsys.readouterr().out
+        assert _files(built) == before
 
-def test_unchanged_rerun_rewrites_nothing(built, params, capsys):
-    before = _files(built)
-    assert main(["build", *MATRIX, "--params", str(params), "--out", str(built)]) == 0
-    assert "0 written, 6 unchanged, 0 failed" in capsys.readouterr().out
-    assert _files(built) == before
+    def test_editing_a_territory_file_rebuilds_only_its_reports(self, built, params, capsys):
+        vi = params / "territories" / "VI.yaml"
+        vi.write_text(vi.read_text().replace("Victims of Crime Act grants and funds",
+                                             "Territorial anti-trafficking fund"))
+        before = _files(built)
+        assert main(["build", *MATRIX, "--jobs", "1", "--params", str(params),
+                     "--out", str(built)]) == 0
+        assert "2 written, 4 unchanged, 0 failed" in capsys.readouterr().out
+        after = _files(built)
+        changed = sorted(name for name in after if after[name] != before[name])
+        assert changed == ["2015/VI.html", "2015/VI.ipynb", "2015/VI.json",
+                           "2016/VI.html", "2016/VI.ipynb", "2016/VI.json"]
+        assert "Territorial anti-trafficking fund" in (built / "2016/VI.html").read_text()
 
+    def test_force_rebuilds_everything_identically(self, built, params, capsys):
+        before = _files(built)
+        assert main(["build", *MATRIX, "--jobs", "1", "--force", "--params", str(params),
+                     "--out", str(built)]) == 0
+        assert "6 written, 0 unchanged" in capsys.readouterr().out
+        after = _files(built)
+        assert {k: v[1] for k, v in after.items()} == {k: v[1] for k, v in before.items()}
 
-def test_editing_a_territory_file_rebuilds_only_its_reports(built, params, capsys):
-    vi = params / "territories" / "VI.yaml"
-    vi.write_text(vi.read_text().replace("Victims of Crime Act grants and funds",
-                                         "Territorial anti-trafficking fund"))
-    before = _files(built)
-    assert main(["build", *MATRIX, "--jobs", "1", "--params", str(params),
-                 "--out", str(built)]) == 0
-    assert "2 written, 4 unchanged, 0 failed" in capsys.readouterr().out
-    after = _files(built)
-    changed = sorted(name for name in after if after[name] != before[name])
-    assert changed == ["2015/VI.html", "2015/VI.ipynb", "2015/VI.json",
-                       "2016/VI.html", "2016/VI.ipynb", "2016/VI.json"]
-    assert "Territorial anti-trafficking fund" in (built / "2016/VI.html").read_text()
+    def test_dask_scheduler_gives_byte_identical_reports(self, built, params, tmp_path):
+        from distributed import LocalCluster
 
-
-def test_force_rebuilds_everything_identically(built, params, capsys):
-    before = _files(built)
-    assert main(["build", *MATRIX, "--jobs", "1", "--force", "--params", str(params),
-                 "--out", str(built)]) == 0
-    assert "6 written, 0 unchanged" in capsys.readouterr().out
-    after = _files(built)
-    assert {k: v[1] for k, v in after.items()} == {k: v[1] for k, v in before.items()}
+        with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None) as cluster:
+            out = tmp_path / "dask"
+            assert main(["build", *MATRIX, "--params", str(params), "--out", str(out),
+                         "--scheduler", cluster.scheduler_address]) == 0
+        local = {k: v[1] for k, v in _files(built).items()}
+        assert {k: v[1] for k, v in _files(out).items()} == local
 
 
 def test_a_failing_report_leaves_the_others_written(tmp_path, monkeypatch, capsys):
@@ -242,7 +255,6 @@ def test_a_report_over_its_timeout_fails_cleanly(tmp_path, capsys):
                  "--out", str(out)]) == 0, "the next report gets a new kernel"
 
 
-
 def test_a_batch_starts_no_more_workers_than_it_has_reports(tmp_path, monkeypatch):
     """On a many-core machine, one report must not start a worker and kernel per core."""
     started = []
@@ -259,20 +271,8 @@ def test_a_batch_starts_no_more_workers_than_it_has_reports(tmp_path, monkeypatc
     assert started == [1, 1]
 
 
-
-def test_dask_scheduler_gives_byte_identical_reports(built, params, tmp_path):
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
-        out = tmp_path / "dask"
-        assert main(["build", *MATRIX, "--params", str(params), "--out", str(out),
-                     "--scheduler", cluster.scheduler_address]) == 0
-    local = {k: v[1] for k, v in _files(built).items()}
-    assert {k: v[1] for k, v in _files(out).items()} == local
-
-
-def test_unreachable_scheduler_is_a_usage_error(tmp_path, capsys):
+def test_unreachable_scheduler_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(executors, "SCHEDULER_TIMEOUT", 1)  # not the ten seconds a user waits
     code = main(["build", "--territory", "VI", "--year", "2016", "--out", str(tmp_path),
                  "--scheduler", "tcp://127.0.0.1:1"])
     assert code == 2
@@ -310,7 +310,8 @@ def _alive(pids: set[int]) -> set[int]:
     return running
 
 
-@pytest.mark.parametrize("pdf", [(), ("--pdf",)], ids=["html", "pdf"])
+@pytest.mark.parametrize("pdf", [(), pytest.param(("--pdf",), marks=pytest.mark.browser)],
+                         ids=["html", "pdf"])
 def test_ctrl_c_stops_workers_and_kernels_and_keeps_finished_reports(tmp_path, pdf):
     out = tmp_path / "reports"
     command = [str(Path(sys.executable).parent / "htprofiles"), "build", "--territory", "VI",

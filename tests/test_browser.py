@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ALL_REPORTS, AREA_REPORTS, BROWSER_REPORTS
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from htprofiles.contract.suppression import format_cell
 from htprofiles.publication.headline import headline
 from htprofiles.rendering.index import render_index
-from htprofiles.rendering.pdf import find_chromium, launch
+
+pytestmark = pytest.mark.browser  # the system Chromium, on reports built with PDFs
 
 PROJECT = Path(__file__).parents[1]
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
@@ -37,14 +38,6 @@ class Visit:
     page: Page
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright, find_chromium())
-        yield chromium
-        chromium.close()
 
 
 @contextmanager

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from conftest import vi_2016_records, write_csvs
 
+from htprofiles.batch import executors
 from htprofiles.cli import main
 from htprofiles.contract.parameters import parameter_rows
 from htprofiles.install import default_params_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT = Path(__file__).parents[1]
 
 
 @pytest.fixture
@@ -137,6 +139,18 @@ def test_bad_build_requests_exit_2_without_traceback(argv, message, existing_rep
     assert _snapshot(existing_reports) == before
 
 
+def test_a_bad_request_starts_no_worker(tmp_path, monkeypatch, capsys):
+    """Workers start early, while the data are read, but only for a request that is good as
+    far as it can be told without the data: a typo costs no worker and no kernel."""
+    started = []
+    monkeypatch.setitem(executors.EXECUTORS, "local", lambda jobs, address=None: started.append(
+        jobs) or executors.inline())
+    for argv in (["-p", "colour=red"], ["--territory", "ZZ"], ["-p", "suppress_zero"]):
+        assert main(["build", *argv, "--jobs", "2", "--out", str(tmp_path / "out")]) == 2
+    assert started == []
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_data_beginning_in_2013_build_with_the_defaults(tmp_path):
     """No --year and no first_year: the batch file's years, whatever the data hold, each
     report's window opening at the first of them; 2012, without records, reads "<3"."""
@@ -182,6 +196,25 @@ def _published(out: Path) -> dict[str, bytes]:
     """Every file of an output folder but its private build state."""
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
             if p.is_file() and ".htprofiles" not in p.relative_to(out).parts}
+
+
+def test_data_outside_the_batch_files_years_is_a_usage_error(tmp_path):
+    """Built without --year, data whose years the batch file does not name plan no report:
+    one line naming --year, exit 2, nothing written (it once ended in an IndexError)."""
+    records = vi_2016_records()
+    for table, column in (("cases", "reported_date"), ("signals", "received_date")):
+        for row in records[table]:
+            row[column] = "2020" + row[column][4:]
+    data = write_csvs(tmp_path / "in_2020", records)
+    out = tmp_path / "reports"
+    build = subprocess.run([str(Path(sys.executable).parent / "htprofiles"), "build",
+                            "--data", str(data), "--territory", "VI", "--jobs", "1",
+                            "--out", str(out)], capture_output=True, text=True)
+    assert build.returncode == 2
+    assert build.stderr.splitlines() == [
+        f"htprofiles: error: nothing to build: no year of {PROJECT / 'params' / 'batch.yaml'} "
+        f"is a year of the data in {data}; name one with --year"]
+    assert not out.exists()
 
 
 def test_params_lists_every_parameter_with_type_default_allowed_values_and_help(capsys):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import shutil
 from dataclasses import replace
@@ -12,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import write_table
 
 from htprofiles.contract.data import (
     ORIGIN_FILE,
@@ -41,16 +41,6 @@ def case(**values: str) -> dict[str, str]:
 def victim(**values: str) -> dict[str, str]:
     return {"victim_id": "V1", "case_id": "C1", "citizenship": "us_citizen_lpr",
             "gender": "female", "age_group": "adult"} | values
-
-
-def write_table(path: Path, rows: list[dict[str, str]], columns: list[str] | None = None) -> None:
-    """One CSV from rows of strings, in contract column order unless ``columns`` is given."""
-    columns = columns or list(SCHEMA[path.stem])
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore",
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def write_data(directory: Path, **tables: list[dict[str, str]]) -> Path:

@@ -179,6 +179,7 @@ def test_the_data_sets_differ_in_every_kind_of_table():
                        ("signals", "call_type"), ("signals", "received_date")}
 
 
+@pytest.mark.build
 def test_swapping_withheld_counts_changes_no_published_byte(built):
     published = _published(built[False])
     assert sorted(published) == sorted(["index.html", "manifest.json"] + [
@@ -188,6 +189,7 @@ def test_swapping_withheld_counts_changes_no_published_byte(built):
     assert (built[False] / state).read_bytes() != (built[True] / state).read_bytes()
 
 
+@pytest.mark.build
 def test_the_swapped_cells_are_withheld_and_one_table_needed_a_complement(built):
     report = json.loads((built[False] / "2016" / "VI.json").read_text())
     tables = report["tables"]
@@ -228,6 +230,7 @@ class _Shown(HTMLParser):
             self.shown.add(data.strip())
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("year", [2014, 2016])
 def test_the_notebook_shows_nothing_the_html_does_not(built, year):
     html = _Shown((built[False] / str(year) / "VI.html").read_text()).shown

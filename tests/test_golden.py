@@ -2,8 +2,10 @@
 
 Digests are taken after the code's own fingerprints (template and package hashes, git commit,
 htprofiles version) are masked, so that moving code changes nothing while changing what a
-report says or how it looks does. A change meant to alter reports regenerates the digests in
-its own commit: ``HTPROFILES_UPDATE_GOLDEN=1 uv run pytest tests/test_golden.py``.
+report says or how it looks does. The Python version is masked too: reports name it in their
+provenance, and are otherwise the same bytes on Python 3.11, 3.12 and 3.13
+(``make test-pythons``). A change meant to alter reports regenerates the digests in its own
+commit: ``HTPROFILES_UPDATE_GOLDEN=1 uv run pytest tests/test_golden.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import pytest
 
 from htprofiles.cli import main
 
+pytestmark = pytest.mark.build  # twelve reports
+
 GOLDEN = Path(__file__).parent / "golden" / "sample-digests.json"
 SELECTION = ["--territory", "VI", "TX", "GU", "WY", "AS", "MP", "--year", "2015", "2016"]
 CODE_FINGERPRINTS = ("template", "package", "git_commit")
@@ -27,6 +31,7 @@ def _masks(out: Path) -> dict[str, str]:
     provenance = json.loads(next(out.glob("20*/*.json")).read_text())["provenance"]
     masks = {provenance[key]: f"<{key}>" for key in CODE_FINGERPRINTS if provenance[key]}
     masks[provenance["versions"]["htprofiles"]] = "<htprofiles-version>"
+    masks[provenance["versions"]["python"]] = "<python-version>"
     return masks
 
 

@@ -15,8 +15,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from test_protection import records
 
 from htprofiles.cli import main
-from htprofiles.contract.data import load_dataset, slice_dataset
-from htprofiles.contract.sample import embedded_sample_dir
+from htprofiles.contract.data import slice_dataset
 from htprofiles.contract.suppression import SuppressionRule
 from htprofiles.contract.territories import AREAS, PROFILED, TERRITORIES, leaves
 from htprofiles.errors import DisclosureError
@@ -26,11 +25,6 @@ from htprofiles.publication.protection import Table, YearModel, protect_year
 from htprofiles.publication.tables import publish, report_tables
 
 YEARS = range(2015, 2017)
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return load_dataset(embedded_sample_dir())
 
 
 def test_every_region_and_the_nation_cover_each_territory_once():
@@ -137,6 +131,7 @@ def _enumerate(members: int, largest: int):
     return groups, refused
 
 
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("members, largest", [(2, 9), (3, 5)])
 def test_no_withheld_count_is_recoverable_across_a_small_hierarchy(members, largest):
     """In each group of data sets that publish the same, each withheld count, of a member or
@@ -182,6 +177,7 @@ def _another_data_set(known, seed: int) -> dict:
     return {cell: round(value) for cell, value in zip(cells, result.x, strict=True)}
 
 
+@pytest.mark.exhaustive
 @settings(max_examples=15, deadline=None)
 @given(data=st.data())
 def test_every_hierarchy_a_reader_cannot_rule_out_publishes_the_same(data):
@@ -209,6 +205,7 @@ def test_every_hierarchy_a_reader_cannot_rule_out_publishes_the_same(data):
             c: p.marks for c, p in below.items()}
 
 
+@pytest.mark.build
 def test_building_a_territory_alone_or_with_its_region_and_the_nation_gives_the_same_bytes(
         tmp_path):
     alone, together = tmp_path / "alone", tmp_path / "together"

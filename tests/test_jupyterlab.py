@@ -28,11 +28,12 @@ import nbformat
 import psutil
 import pytest
 from conftest import TEMPLATE, template_example
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from htprofiles.contract.suppression import format_value
 from htprofiles.rendering.export import report_json
-from htprofiles.rendering.pdf import find_chromium, launch
+
+pytestmark = [pytest.mark.lab, pytest.mark.browser]  # a JupyterLab server, driven by Chromium
 
 PROJECT = Path(__file__).parents[1]
 ARTIFACTS = PROJECT / "test-artifacts" / "jupyterlab"
@@ -170,18 +171,12 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="module")
-def browser(lab: Lab) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright, find_chromium())
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="module")
-def page(browser: Browser) -> Page:
-    return browser.new_page(viewport={"width": 1280, "height": 900})
+def page(lab: Lab, browser) -> Iterator[Page]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        yield page
+    finally:
+        page.close()
 
 
 def screenshot(page: Page, name: str) -> None:

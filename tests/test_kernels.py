@@ -18,6 +18,8 @@ from htprofiles.batch.kernels import ENGINE, WarmKernel, thread_kernel
 from htprofiles.errors import KernelFailure
 from htprofiles.install import template_notebook
 
+pytestmark = pytest.mark.build  # warm, fresh, killed and forked kernels
+
 PARAMETERS = {"territory": "VI", "year": 2016}
 
 

@@ -22,6 +22,8 @@ from htprofiles.cli import main
 from htprofiles.contract.suppression import format_cell
 from htprofiles.rendering import pdf
 
+pytestmark = pytest.mark.browser  # prints through the system Chromium
+
 LETTER = (612, 792)
 
 

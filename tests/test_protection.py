@@ -90,6 +90,7 @@ TOTAL = ("total", 0, 0)
 TOTAL_TABLE = Table("total", (TOTAL,))
 
 
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("rule", RULES, ids=str)
 @pytest.mark.parametrize("parts, largest", [(2, 12), (3, 11), (4, 9), (5, 8)])
 def test_an_exact_total_with_two_to_five_parts(parts, largest, rule):
@@ -99,6 +100,7 @@ def test_an_exact_total_with_two_to_five_parts(parts, largest, rule):
     assert_each_group_keeps_every_withheld_value(model, data_sets, rule, (TOTAL,))
 
 
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("rule", RULES, ids=str)
 @pytest.mark.parametrize("parts, largest", [(2, 11), (3, 9)])
 def test_parts_at_most_a_total(parts, largest, rule):
@@ -108,6 +110,7 @@ def test_parts_at_most_a_total(parts, largest, rule):
     assert_each_group_keeps_every_withheld_value(model, data_sets, rule, (TOTAL,))
 
 
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("rule", RULES, ids=str)
 def test_a_total_shared_by_an_at_most_and_an_exact_table(rule):
     """Counties (at most the year's cases) before the types of case (exactly them)."""
@@ -119,6 +122,7 @@ def test_a_total_shared_by_an_at_most_and_an_exact_table(rule):
     assert_each_group_keeps_every_withheld_value(model, data_sets, RULES[0], (TOTAL,))
 
 
+@pytest.mark.exhaustive
 def test_types_of_case_and_their_venues():
     """A sex venue is counted only on sex or sex-and-labor cases, a labor venue only on labor
     or sex-and-labor cases: each list adds up to at most those types."""
@@ -142,6 +146,7 @@ def test_types_of_case_and_their_venues():
     assert_each_group_keeps_every_withheld_value(model, data_sets(), RULES[0], (TOTAL,))
 
 
+@pytest.mark.exhaustive
 def test_signal_methods_and_the_call_types_of_phone_calls():
     """Phone is one method, and the total of the call types: withholding it must not leave
     them without a total."""
@@ -156,6 +161,7 @@ def test_signal_methods_and_the_call_types_of_phone_calls():
     assert_each_group_keeps_every_withheld_value(model, data_sets, RULES[0], (TOTAL,))
 
 
+@pytest.mark.exhaustive
 def test_guam_2016_every_split_of_three_to_ten_cases_over_the_types():
     """The issue's own example, on the real tables of a report: 986 data sets."""
     model = year_model(TERRITORIES["GU"], 2016)
@@ -269,6 +275,7 @@ def records(draw, code: str) -> dict:
     return {"cases": cases, "signals": signals, "victims": victims}
 
 
+@pytest.mark.exhaustive
 @settings(max_examples=40, deadline=None)
 @given(data=st.data(), code=st.sampled_from(["GU", "VI", "DE", "TX"]),
        rule=st.sampled_from(RULES))

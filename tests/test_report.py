@@ -12,6 +12,8 @@ import pytest
 
 from htprofiles.cli import main
 
+pytestmark = pytest.mark.build  # five reports, from the sample and other data
+
 REFERENCE_SENTENCES = (
     "All sex trafficking venues reported fewer than three times.",
     "All labor trafficking venues reported fewer than three times.",

@@ -13,6 +13,8 @@ import pytest
 
 from htprofiles.cli import main
 
+pytestmark = pytest.mark.build  # the same reports built twice
+
 PROJECT = Path(__file__).parents[1]
 SELECTION = ["--territory", "VI", "AK", "--year", "2016"]
 

@@ -80,8 +80,8 @@ def _summarise(result: BatchResult, out: Path) -> None:
     print(f"{len(result.written)} written, {len(result.unchanged)} unchanged, "
           f"{len(result.failed)} failed, into {out}/ (see {out / 'index.html'})")
     for name, outcome in sorted(result.failed.items()):
-        where = f" (notebook: {out / store.FAILED_DIR / name.replace('/', '-')}.ipynb)" \
-            if outcome.failed_notebook else ""
+        where = (f" (notebook: {store.failed_notebook_path(out, outcome.job)})"
+                 if outcome.failed_notebook else "")
         print(f"FAILED {name}: {outcome.error}{where}", file=sys.stderr)
     if result.interrupted:
         print("interrupted: finished reports were written, the others kept their previous "

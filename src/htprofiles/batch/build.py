@@ -24,7 +24,7 @@ from ..rendering.pdf import Printer, find_chromium
 from ..rendering.pdf import footer as pdf_footer
 from . import state, store
 from .inputs import BatchInputs
-from .plan import BuildRequest, Plan, ReportJob, matrix, plan_build
+from .plan import BuildRequest, Plan, ReportJob, check_request, plan_build
 
 
 @dataclass
@@ -54,8 +54,9 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
             workers = _Workers(request, stack)
             if request.force or inputs.changed:
                 # Workers take seconds to start: when the reports will be rebuilt anyway,
-                # they start now and warm up while this process reads the data.
-                workers.start(len(matrix(config, request.territories, request.years)))
+                # they start now and warm up while this process reads the data, once the
+                # request is known to be good as far as it can be told without the data.
+                workers.start(len(check_request(request, config)))
             plan = plan_build(request, config, inputs, previous)
             result.unchanged = plan.unchanged
             on_done = progress(len(plan.jobs), len(plan.unchanged)) if progress else None
@@ -66,9 +67,9 @@ def run_build(request: BuildRequest, progress: Callable[[int, int], object] | No
         if plan is None:
             raise
         result.interrupted = True
-    records = {name: store.settle(request.out, record, previous["reports"].get(name))
+    settled = {name: store.settle(request.out, record, previous.reports.get(name))
                for name, record in plan.records.items()}
-    store.write_run_files(request.out, previous, records, inputs, plan.jobs)
+    store.write_run_files(request.out, previous, plan, settled, inputs)
     return result
 
 
@@ -115,18 +116,19 @@ def _run(pool: Executor, workers: int, request: BuildRequest, plan: Plan, inputs
                 done, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     outcome = _with_pdf(future.result(), printer)
-                    plan.records[outcome.job.name] |= store.store_outcome(request.out, outcome)
+                    name = outcome.job.name
+                    plan.records[name] = store.store_outcome(request.out, outcome,
+                                                             plan.records[name])
                     if outcome.artifacts is None:
-                        result.failed[outcome.job.name] = outcome
+                        result.failed[name] = outcome
                     else:
-                        result.written.append(outcome.job.name)
+                        result.written.append(name)
                     log_lines.append(store.log_line(outcome))
                     if on_done:
                         on_done(outcome)
                 running |= {submit(job) for job in islice(waiting, len(done))}
     finally:
-        if log_lines:
-            store.write_atomic(request.out / store.LOG_FILE, "".join(log_lines).encode())
+        store.write_log(request.out, log_lines)
 
 
 def _prepare_index() -> None:

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 
 from ..errors import UsageError
 
+SCHEDULER_TIMEOUT = 10
+"""Seconds to reach a Dask scheduler before the build is refused (exit 2)."""
 WORKER_PRELOAD = ["htprofiles.batch.tasks", "htprofiles.batch.execute", "htprofiles.report",
                   "ipykernel.kernelapp"]
 """Imported once by the fork server: what a worker needs (papermill, nbconvert), and what the
@@ -62,9 +64,13 @@ class _InProcess(Executor):
 def _spawn_workers(pool: ProcessPoolExecutor, jobs: int) -> None:
     """Start every worker now, rather than one at each of the first reports: each waits for
     the fork server's imports, then warms its kernel. A pool starts a worker for each task
-    submitted while none is idle, so an empty task per worker starts them all."""
+    submitted while none is idle, so an empty task per worker starts them all. A build that
+    stops first (bad data) has shut the pool down: no more start, and no traceback."""
     for _ in range(jobs):
-        pool.submit(int)
+        try:
+            pool.submit(int)
+        except RuntimeError:  # "cannot schedule new futures after shutdown"
+            return
 
 
 @contextmanager
@@ -101,7 +107,7 @@ def dask_cluster(jobs: int, address: str | None = None) -> Iterator[Executor]:
     from distributed import Client
 
     try:
-        client = Client(address, timeout=10, set_as_default=False)
+        client = Client(address, timeout=SCHEDULER_TIMEOUT, set_as_default=False)
     except OSError as exc:
         raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:

@@ -21,12 +21,12 @@ class BatchInputs:
     The data are read only when asked for, so that a batch can start its workers first.
     """
 
-    def __init__(self, data_dir: Path, template: str, previous: dict):
+    def __init__(self, data_dir: Path, template: str, previous: state.FolderState):
         self.data_dir = data_dir
         self.template = template
         self.file_hashes = state.data_file_hashes(data_dir)
         self.package, self.versions = package_fingerprint(), package_versions()
-        recorded = previous.get("data", {})
+        recorded = previous.data
         self.changed = not self.file_hashes or recorded.get("files") != self.file_hashes
         """The data files differ from those of the last run: they must be read again."""
         self._recorded = None if self.changed else {
@@ -71,4 +71,4 @@ class BatchInputs:
 
     def record(self) -> dict:
         """What the private state keeps, so that an unchanged data folder is not read again."""
-        return {"data": {"files": self.file_hashes, **self._facts}}
+        return {"files": self.file_hashes, **self._facts}

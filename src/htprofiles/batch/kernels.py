@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import multiprocessing.util
 import os
+import queue
 import shutil
 import signal
 import tempfile
 import threading
+import time
 
 from jupyter_client import AsyncKernelClient, AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -30,6 +32,8 @@ KERNEL_NAME = "python3"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]
 """Keep start-up warnings out of the terminal; no history database shared by kernels."""
 STARTUP_TIMEOUT = 60
+LIVENESS_INTERVAL = 0.5
+"""How often set-up code that has not answered yet checks that its kernel is alive."""
 
 _WARM_UP = """
 import gc
@@ -109,12 +113,27 @@ class WarmKernel:
 
     def _run(self, code: str) -> None:
         """Run set-up code silently (no output, no execution count)."""
-        reply = run_sync(self.client.execute_interactive)(
-            code, silent=True, store_history=False, timeout=STARTUP_TIMEOUT)
+        reply = run_sync(self._reply)(code)
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise KernelFailure(f"kernel set-up failed: {content.get('ename')}: "
                                 f"{content.get('evalue')}")
+
+    async def _reply(self, code: str) -> dict:
+        """The kernel's reply to ``code``. A kernel killed meanwhile (a report's time-out)
+        fails at once, not after ``STARTUP_TIMEOUT``: it would never answer."""
+        msg_id = self.client.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                reply = await self.client.get_shell_msg(timeout=LIVENESS_INTERVAL)
+            except queue.Empty:
+                if not await self.manager.is_alive():
+                    raise KernelFailure("the kernel died during set-up") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+        raise KernelFailure(f"kernel set-up took more than {STARTUP_TIMEOUT} s")
 
 
 _kernels: dict[tuple[int, str], WarmKernel] = {}

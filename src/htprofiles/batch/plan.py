@@ -96,6 +96,19 @@ def plan_jobs(config: BatchConfig, territories: Iterable[str], years: Iterable[i
             for year, territory in matrix(config, territories, years)]
 
 
+def check_request(request: BuildRequest, config: BatchConfig) -> list[ReportJob]:
+    """The reports asked for, checked before any data is read (options, parameter names,
+    types and values): a bad request starts no worker.
+
+    Raises
+    ------
+    UsageError
+        As ``plan_build`` would, for every problem of the request itself.
+    """
+    return plan_jobs(config, request.territories, request.years,
+                     parse_overrides(request.overrides))
+
+
 def _job(shared: dict, territory: str, year: int, series: Iterable[int]) -> ReportJob:
     """One report with the run's shared parameters, validated (its window opening at the
     series' first year unless ``first_year`` says otherwise)."""
@@ -123,13 +136,13 @@ class Plan:
     jobs: list[ReportJob]
     todo: list[ReportJob]
     unchanged: list[str]
-    records: dict
-    """Manifest entries by report name: the previous ones of current reports, pending others."""
+    records: dict[str, state.ReportRecord]
+    """Records by report name: the previous ones of current reports, pending for the others."""
     territory_files: dict[str, bytes]
 
 
 def plan_build(request: BuildRequest, config: BatchConfig, inputs: BatchInputs,
-               previous: dict) -> Plan:
+               previous: state.FolderState) -> Plan:
     """Every report of the request, and which of them must be built.
 
     Raises
@@ -151,14 +164,13 @@ def plan_build(request: BuildRequest, config: BatchConfig, inputs: BatchInputs,
     for job in jobs:
         job_inputs = inputs.report_inputs(job.parameters, territory_files[job.territory])
         key = state.report_key(job_inputs)
-        old = previous["reports"].get(job.name)
+        old = previous.reports.get(job.name)
         if not request.force and state.is_current(old, key, request.out, request.pdf):
             records[job.name] = old
             unchanged.append(job.name)
         else:
-            records[job.name] = {"territory": job.territory, "year": job.year, "key": key,
-                                 "parameters": job.parameters, "inputs": job_inputs,
-                                 "status": "pending"}
+            records[job.name] = state.ReportRecord(job.territory, job.year, key, job.parameters,
+                                                   job_inputs)
             todo.append(job)
     return Plan(jobs, todo, unchanged, records, territory_files)
 
@@ -169,7 +181,7 @@ def folder_parameters(parameters: dict) -> dict:
     return {name: value for name, value in parameters.items() if name not in PER_REPORT}
 
 
-def _left_inconsistent(request: BuildRequest, previous: dict, inputs: BatchInputs,
+def _left_inconsistent(request: BuildRequest, previous: state.FolderState, inputs: BatchInputs,
                        config: BatchConfig, jobs: list[ReportJob]) -> list[ReportJob]:
     """The folder's reports outside this run that were built from other data or with other
     parameters: rebuilt with this run's parameters under ``--force``, else the run is
@@ -178,13 +190,12 @@ def _left_inconsistent(request: BuildRequest, previous: dict, inputs: BatchInput
     asked = {job.name for job in jobs}
     shared = folder_parameters(jobs[0].parameters)
     reasons: dict[str, set[str]] = {}
-    for name, record in previous["reports"].items():
-        if name in asked or "sha256" not in record:
+    for name, record in previous.reports.items():
+        if name in asked or not record.built:
             continue
-        if inputs.changed and record["inputs"]["data_slice"] != inputs.slices.get(
-                record["territory"]):
+        if inputs.changed and record.inputs["data_slice"] != inputs.slices.get(record.territory):
             reasons.setdefault("other data", set()).add(name)
-        if folder_parameters(record["parameters"]) != shared:
+        if folder_parameters(record.parameters) != shared:
             reasons.setdefault("other parameters", set()).add(name)
     other = sorted(set().union(*reasons.values()))
     if other and not request.force:
@@ -193,19 +204,18 @@ def _left_inconsistent(request: BuildRequest, previous: dict, inputs: BatchInput
             f"{_reasons(reasons, previous, shared)} ({', '.join(other[:3])}"
             f"{', ...' if len(other) > 3 else ''}): add --force to rebuild them too, from "
             f"{request.data_dir} with this run's parameters, or build into a new --out folder")
-    return [_job(shared, *(previous["reports"][name][key] for key in ("territory", "year")),
+    return [_job(shared, previous.reports[name].territory, previous.reports[name].year,
                  config.years) for name in other]
 
 
-def _reasons(reasons: dict[str, set[str]], previous: dict, shared: dict) -> str:
+def _reasons(reasons: dict[str, set[str]], previous: state.FolderState, shared: dict) -> str:
     """"from other data", "with other parameters (suppression_threshold 3, not 5)", or
     both."""
     words = []
     if "other data" in reasons:
         words.append("from other data")
     if "other parameters" in reasons:
-        theirs = folder_parameters(previous["reports"][min(reasons["other parameters"])][
-            "parameters"])
+        theirs = folder_parameters(previous.reports[min(reasons["other parameters"])].parameters)
         differ = [f"{name} {theirs.get(name)!r}, not {value!r}"
                   for name, value in shared.items() if theirs.get(name) != value]
         words.append(f"with other parameters ({'; '.join(differ)})")

@@ -18,8 +18,10 @@ finishes in about a second.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..contract.suppression import Published, SuppressionRule
 from ..install import canonical, sha256
 
 MANIFEST = "manifest.json"
@@ -33,10 +35,100 @@ PUBLIC_FIELDS = ("territory", "year", "status", "error", "parameters", "sizes", 
                  "headline")
 FORMAT_VERSION = 2
 SUFFIXES = {"html": ".html", "json": ".json", "notebook": ".ipynb", "pdf": ".pdf"}
+OPTIONAL_FIELDS = ("sizes", "sha256", "headline")
+"""Fields a report has only once its files were written: left out of the JSON until then."""
 
 
+@dataclass(frozen=True)
+class ReportRecord:
+    """One report as the folder's state records it, from plan to store to verify and index.
+
+    ``status``: ``pending`` (planned), ``written``, ``failed``, or ``stale`` (its last build
+    failed; its previous files, built from the same data, are kept). A report that has files
+    has their ``sizes`` and ``sha256`` and its ``headline``.
+    """
+
+    territory: str
+    year: int
+    key: str
+    parameters: dict
+    inputs: dict[str, str]
+    status: str = "pending"
+    error: str | None = None
+    sizes: dict[str, int] | None = None
+    sha256: dict[str, str] | None = None
+    headline: dict[str, Published] | None = None
+
+    @property
+    def name(self) -> str:
+        """``YEAR/CODE``, as the build, its log and its state name the report."""
+        return f"{self.year}/{self.territory}"
+
+    @property
+    def built(self) -> bool:
+        """Whether files of this report were written (now or by an earlier build)."""
+        return self.sha256 is not None
+
+    @property
+    def has_pdf(self) -> bool:
+        """Whether a PDF is among the report's files."""
+        return "pdf" in (self.sizes or {})
+
+    @property
+    def rule(self) -> SuppressionRule:
+        """The disclosure rule this report was built with."""
+        return SuppressionRule(self.parameters["suppression_threshold"],
+                               self.parameters["suppress_zero"])
+
+    def paths(self, out: Path) -> dict[str, Path]:
+        """Where this report's files go in ``out``."""
+        return report_paths(out, self.year, self.territory)
+
+    def to_json(self) -> dict:
+        """The record as ``state.json`` keeps it."""
+        return {name: value for name, value in asdict(self).items()
+                if value is not None or name not in OPTIONAL_FIELDS}
+
+    @classmethod
+    def from_json(cls, value: dict) -> ReportRecord:
+        """A record read back from ``state.json``; ``TypeError`` for a record of another
+        shape."""
+        return cls(**value)
+
+    def public(self) -> dict:
+        """What ``manifest.json`` publishes of the record: nothing derived from the data but
+        the report's own files."""
+        recorded = self.to_json()
+        return {name: recorded[name] for name in PUBLIC_FIELDS if name in recorded}
 
 
+@dataclass
+class FolderState:
+    """The private state of an output folder: its data facts, index key and reports."""
+
+    data: dict = field(default_factory=dict)
+    """The data files' hashes and the facts read from them (``inputs.BatchInputs.record``)."""
+    index: str | None = None
+    """The key of the index last written, to skip writing the same one again."""
+    reports: dict[str, ReportRecord] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """The state as ``state.json`` keeps it."""
+        return {"format": FORMAT_VERSION, "data": self.data, "index": self.index,
+                "reports": {name: record.to_json()
+                            for name, record in sorted(self.reports.items())}}
+
+    @classmethod
+    def from_json(cls, value: dict) -> FolderState:
+        """A state read back; ``KeyError`` or ``TypeError`` for one of another shape."""
+        return cls(value["data"], value["index"], {
+            name: ReportRecord.from_json(record) for name, record in value["reports"].items()})
+
+    def manifest(self) -> dict:
+        """``manifest.json``: the public part of the state."""
+        return {"format": FORMAT_VERSION,
+                "reports": {name: record.public()
+                            for name, record in sorted(self.reports.items())}}
 
 
 def data_file_hashes(directory: Path) -> dict[str, str]:
@@ -71,35 +163,27 @@ def report_paths(out: Path, year: int, territory: str) -> dict[str, Path]:
     return {kind: base.with_suffix(suffix) for kind, suffix in SUFFIXES.items()}
 
 
-def load_state(out: Path) -> dict:
+def load_state(out: Path) -> FolderState:
     """The previous run's state, or an empty one (a damaged file only costs a rebuild)."""
     try:
-        manifest = json.loads((out / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"format": FORMAT_VERSION, "reports": {}}
-    if manifest.get("format") != FORMAT_VERSION:
-        return {"format": FORMAT_VERSION, "reports": {}}
-    return manifest
+        recorded = json.loads((out / STATE).read_text(encoding="utf-8"))
+        if recorded.get("format") == FORMAT_VERSION:
+            return FolderState.from_json(recorded)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return FolderState()
 
 
-def is_current(record: dict | None, key: str, out: Path, pdf: bool = False) -> bool:
+def is_current(record: ReportRecord | None, key: str, out: Path, pdf: bool = False) -> bool:
     """Built from the same inputs, and its files still there with the sizes it wrote (a PDF
     among them if ``pdf``)."""
-    if not record or record.get("key") != key or record.get("status") != "written":
+    if not record or record.key != key or record.status != "written":
         return False
-    if pdf and "pdf" not in record["sizes"]:
+    if pdf and not record.has_pdf:
         return False
-    paths = report_paths(out, record["year"], record["territory"])
+    paths = record.paths(out)
     return all(paths[kind].is_file() and paths[kind].stat().st_size == size
-               for kind, size in record["sizes"].items())
-
-
-def public_manifest(state: dict) -> dict:
-    """What ``manifest.json`` publishes of the state: nothing derived from the data but the
-    published reports' own files."""
-    return {"format": state["format"],
-            "reports": {name: {field: record[field] for field in PUBLIC_FIELDS if field in record}
-                        for name, record in state["reports"].items()}}
+               for kind, size in record.sizes.items())
 
 
 def json_bytes(value: dict) -> bytes:

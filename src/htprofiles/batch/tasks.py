@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,13 +69,14 @@ def run_task(task: ReportTask) -> Outcome:
     from .kernels import thread_kernel
 
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="htprofiles-") as tmp, _captured() as messages:
+    with tempfile.TemporaryDirectory(prefix="htprofiles-") as tmp, capture_logs() as messages:
         workdir = Path(tmp)
         prepare_workdir(workdir, task)
         kernel = thread_kernel()
         template = nbformat.reads(task.template, as_version=4)
         watchdog = threading.Timer(task.timeout or 0, kernel.kill)
         try:
+            kernel.ensure_started()  # the time-out is the report's, not its kernel's start
             if task.timeout:
                 watchdog.start()
             artifacts = build_report(template, task.job.parameters, workdir)
@@ -101,26 +103,48 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
 
 
-class _ListHandler(logging.Handler):
-    def __init__(self, messages: list[str]):
+CAPTURED_LOGGERS = ("htprofiles", "papermill")
+_report_messages: ContextVar[list[str] | None] = ContextVar("report_messages", default=None)
+"""The messages of the report whose task runs in this context (thread or asyncio task)."""
+
+
+class _ReportLogs(logging.Handler):
+    """Hands each log record to the report whose task logged it: loggers are process-wide,
+    and a threaded Dask worker runs several reports at once. Attached to the loggers only
+    while a task runs, so that outside tasks they behave as they would without htprofiles."""
+
+    def __init__(self):
         super().__init__(logging.INFO)
-        self.messages = messages
+        self.tasks = 0
+        self.counting = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        messages = _report_messages.get()
+        if messages is not None:
+            messages.append(record.getMessage())
+
+    def count(self, change: int) -> None:
+        """Count a task in (+1) or out (-1): attach for the first, detach after the last."""
+        with self.counting:
+            self.tasks += change
+            if self.tasks == (1 if change > 0 else 0):
+                for name in CAPTURED_LOGGERS:
+                    logger = logging.getLogger(name)
+                    (logger.addHandler if change > 0 else logger.removeHandler)(self)
+
+
+_report_logs = _ReportLogs()
 
 
 @contextmanager
-def _captured() -> Iterator[list[str]]:
+def capture_logs() -> Iterator[list[str]]:
     """Collect this task's log records (what the notebook printed, what papermill reported),
     to travel back with its outcome into the batch's log file rather than onto the terminal."""
+    _report_logs.count(+1)
     messages: list[str] = []
-    handler = _ListHandler(messages)
-    loggers = [logging.getLogger(name) for name in ("htprofiles", "papermill")]
-    for logger in loggers:
-        logger.addHandler(handler)
+    token = _report_messages.set(messages)
     try:
         yield messages
     finally:
-        for logger in loggers:
-            logger.removeHandler(handler)
+        _report_messages.reset(token)
+        _report_logs.count(-1)

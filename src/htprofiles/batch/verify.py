@@ -38,21 +38,22 @@ class Check:
         return f"{self.name}: {'; '.join(parts)}"
 
 
-def check_files(out: Path, record: dict) -> tuple[str, ...]:
+def check_files(out: Path, record: state.ReportRecord) -> tuple[str, ...]:
     """Which of a report's files are missing or differ from what was written."""
-    paths = state.report_paths(out, record["year"], record["territory"])
+    paths = record.paths(out)
     return tuple(
-        kind for kind, digest in record["sha256"].items()
+        kind for kind, digest in record.sha256.items()
         if not paths[kind].is_file() or sha256(paths[kind].read_bytes()) != digest
     )
 
 
-def check_inputs(inputs: BatchInputs, params_dir: Path, record: dict) -> tuple[str, ...]:
+def check_inputs(inputs: BatchInputs, params_dir: Path, record: state.ReportRecord
+                 ) -> tuple[str, ...]:
     """Which recorded inputs differ from the current ones."""
-    path = territory_file(params_dir, record["territory"])
+    path = territory_file(params_dir, record.territory)
     current_file = path.read_bytes() if path.is_file() else b""
-    now = inputs.report_inputs(record["parameters"], current_file)
-    return tuple(name for name, digest in record["inputs"].items() if now.get(name) != digest)
+    now = inputs.report_inputs(record.parameters, current_file)
+    return tuple(name for name, digest in record.inputs.items() if now.get(name) != digest)
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,16 @@ class Verification:
 
 def verify_reports(out: Path, data_dir: Path, params_dir: Path) -> Verification:
     """One check per report recorded in ``out``'s build state that has files."""
-    manifest = state.load_state(out)
-    built = {name: r for name, r in manifest["reports"].items() if "sha256" in r}
+    previous = state.load_state(out)
+    built = {name: r for name, r in previous.reports.items() if r.built}
     if not built:
         raise UsageError(f"{out}: no build state ({state.STATE}) with built reports to verify")
-    inputs = BatchInputs(data_dir, template_notebook().read_text(encoding="utf-8"), manifest)
+    inputs = BatchInputs(data_dir, template_notebook().read_text(encoding="utf-8"), previous)
     checks = [Check(name, check_inputs(inputs, params_dir, record), check_files(out, record))
               for name, record in sorted(built.items())]
     sets: list[tuple[dict, list[str]]] = []
     for name, record in sorted(built.items()):
-        shared = folder_parameters(record["parameters"])
+        shared = folder_parameters(record.parameters)
         names = next((names for known, names in sets if known == shared), None)
         if names is None:
             sets.append((shared, names := []))

@@ -24,7 +24,7 @@ from pydantic import (
 from ..errors import UsageError
 from ..install import default_params_dir
 from .sample import embedded_sample_dir
-from .suppression import LEAST_VALUES, SuppressionRule, refusal
+from .suppression import SuppressionRule
 from .territories import PROFILED
 
 WINDOW_FROM_SERIES = 0
@@ -33,10 +33,6 @@ WINDOW_FROM_SERIES = 0
 whether a year holds records)."""
 
 _FLAGS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
-
-
-
-
 
 
 def _declare(default, help_text: str, allowed: str, **constraints):
@@ -116,10 +112,10 @@ class ReportParameters(BaseModel):
         problems = []
         if self.first_year > self.year:
             problems.append(f"first_year: {self.first_year} is after year {self.year}")
-        least_withheld = 0 if self.suppress_zero else 1
-        if self.suppression_threshold - least_withheld < LEAST_VALUES:  # as SuppressionRule
-            problems.append("suppression_threshold: " + refusal(self.suppression_threshold,
-                                                                self.suppress_zero))
+        try:  # the rule itself refuses a threshold whose mark would tell too much
+            SuppressionRule(self.suppression_threshold, self.suppress_zero)
+        except ValueError as exc:
+            problems.append(f"suppression_threshold: {exc}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
