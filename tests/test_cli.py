@@ -198,22 +198,20 @@ def _published(out: Path) -> dict[str, bytes]:
             if p.is_file() and ".htprofiles" not in p.relative_to(out).parts}
 
 
-def test_data_outside_the_batch_files_years_is_a_usage_error(tmp_path):
-    """Built without --year, data whose years the batch file does not name plan no report:
-    one line naming --year, exit 2, nothing written (it once ended in an IndexError)."""
-    records = vi_2016_records()
-    for table, column in (("cases", "reported_date"), ("signals", "received_date")):
-        for row in records[table]:
-            row[column] = "2020" + row[column][4:]
-    data = write_csvs(tmp_path / "in_2020", records)
+def test_a_batch_file_naming_no_year_is_a_usage_error(tmp_path):
+    """Built without --year from a batch file that names no year, nothing is planned: one line
+    naming --year, exit 2, nothing written (an empty plan once ended in an IndexError)."""
+    params = tmp_path / "params"
+    shutil.copytree(default_params_dir(), params)
+    (params / "batch.yaml").write_text("years: []\n")
     out = tmp_path / "reports"
     build = subprocess.run([str(Path(sys.executable).parent / "htprofiles"), "build",
-                            "--data", str(data), "--territory", "VI", "--jobs", "1",
+                            "--params", str(params), "--territory", "VI", "--jobs", "1",
                             "--out", str(out)], capture_output=True, text=True)
     assert build.returncode == 2
     assert build.stderr.splitlines() == [
-        f"htprofiles: error: nothing to build: no year of {PROJECT / 'params' / 'batch.yaml'} "
-        f"is a year of the data in {data}; name one with --year"]
+        f"htprofiles: error: nothing to build: {params / 'batch.yaml'} names no territory or "
+        f"year; name them with --territory and --year"]
     assert not out.exists()
 
 

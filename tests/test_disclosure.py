@@ -39,9 +39,9 @@ def _aria_labels(svg: str) -> list[str]:
 
 def test_a_chart_holds_only_published_cells():
     values = charts.bar_chart(CALLS).to_dict()["data"]["values"]
-    assert values == [{"label": "Crisis", "value": None, "text": "<3"},
-                      {"label": "Tip", "value": 17, "text": "17"},
-                      {"label": "Referral", "value": None, "text": COMPLEMENTARY}]
+    assert values == [{"label": "Crisis", "value": None, "high": None, "text": "<3"},
+                      {"label": "Tip", "value": 17, "high": None, "text": "17"},
+                      {"label": "Referral", "value": None, "high": None, "text": COMPLEMENTARY}]
 
 
 def test_svg_labels_carry_only_published_cells():
