@@ -17,6 +17,7 @@ import pytest
 from conftest import ALL_REPORTS, AREA_REPORTS, BROWSER_REPORTS
 from playwright.sync_api import Browser, Page
 
+from htprofiles.batch.state import ReportRecord
 from htprofiles.contract.suppression import format_cell
 from htprofiles.publication.headline import headline
 from htprofiles.rendering.index import render_index
@@ -248,11 +249,13 @@ def test_index_without_pdfs_has_no_pdf_column_and_fits(browser, browser_reports,
     """After `make reports` (no --pdf) no column stands empty, and a phone does not scroll
     sideways."""
     reports = [_report(browser_reports, code, year)[1] for code, year in ALL_REPORTS]
-    records = [{"territory": report["territory"], "year": report["year"], "status": "written",
-                "pdf": False, "headline": headline(report["tables"], report["year"])}
+    records = [ReportRecord(report["territory"], report["year"], "key",
+                            report["provenance"]["parameters"], {}, status="written",
+                            sizes={"html": 1}, headline=headline(report["tables"],
+                                                                 report["year"]))
                for report in reports]
     page = tmp_path / "index.html"
-    page.write_text(render_index(records, reports[0]["suppression"], True))
+    page.write_text(render_index(records, True))
     with visit(browser, page, width=width) as seen:
         headers = seen.page.locator("table.reports thead th").all_inner_texts()
         assert "PDF" not in headers
