@@ -171,6 +171,7 @@ def test_data_beginning_in_2013_build_with_the_defaults(tmp_path):
     assert cases[0]["value"] == "<3"
 
 
+@pytest.mark.build
 def test_which_reports_exist_does_not_tell_whether_a_year_holds_a_record(tmp_path):
     """Two data sets that differ only in whether 2015, whose counts are all withheld, holds a
     record give byte-identical output folders with the default build command (a params folder

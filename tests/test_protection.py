@@ -187,6 +187,7 @@ def _victims_model(tables: dict[str, int]) -> YearModel:
                      tuple(Implies(cell, CASES) for parts in victims.values() for cell in parts))
 
 
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("rule", RULES, ids=str)
 def test_victims_tell_that_their_territory_has_a_case(rule):
     """Every data set of 0-3 cases (0-4 at threshold 5) and 0-4 victims of each gender and

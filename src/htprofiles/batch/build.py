@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from ..contract.batchfile import load_batch_config
-from ..errors import PdfError
+from ..errors import DisclosureError, PdfError
 from ..install import template_notebook
 from ..rendering.pdf import Printer, find_chromium
 from ..rendering.pdf import footer as pdf_footer
@@ -94,17 +94,24 @@ def _run(pool: Executor, workers: int, request: BuildRequest, plan: Plan, inputs
          result: BatchResult, on_done, chromium: str | None) -> None:
     """Feed the executor a few reports at a time and store each one as it comes back.
 
-    At most two tasks per worker are in flight, so memory holds a few slices and results,
-    not the whole batch. PDFs are printed here, while the workers build the next reports,
-    so workers need no browser.
+    At most two tasks per worker are in flight, so memory holds a few tables and results,
+    not the whole batch. Each report's tables are published here, every place's year once for
+    the build, and PDFs printed here, while the workers build the next reports: workers need
+    neither the records nor a browser.
     """
-    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
 
-    from .tasks import ReportTask, run_task
+    from .tasks import Outcome, ReportTask, run_task
 
     def submit(job: ReportJob):
-        task = ReportTask(job, inputs.template, inputs.slice(job.territory),
-                          plan.territory_files[job.territory], request.timeout)
+        try:
+            published = inputs.published(job)
+        except DisclosureError as exc:  # no kernel needed to say so
+            refused: Future = Future()
+            refused.set_result(Outcome(job, error=str(exc)))
+            return refused
+        task = ReportTask(job, inputs.template, published, plan.territory_files[job.territory],
+                          request.timeout)
         return pool.submit(run_task, task)
 
     threading.Thread(target=_prepare_index, daemon=True).start()

@@ -7,10 +7,11 @@ template, the package and dependency versions): the build's private state record
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
-from ..contract.territories import AREAS, TERRITORIES, leaves
+from ..contract.suppression import SuppressionRule
+from ..contract.territories import AREAS, PROFILED, TERRITORIES, leaves
 from ..install import package_fingerprint, package_versions, sha256
 from . import state
 
@@ -57,11 +58,33 @@ class BatchInputs:
 
     synthetic = property(lambda self: self._facts["synthetic"])
 
-    def slice(self, territory: str):
-        """One territory's rows, for its report tasks (the data are read on first use)."""
-        from ..contract.data import slice_dataset
+    def published(self, job) -> bytes:
+        """One report's tables, published from the data (read on first use) for the JSON its
+        kernel reads in place of records: every place's year is published once for the
+        whole build (``publication.tables.Publisher``), however many reports show it.
 
-        return slice_dataset(self._dataset, territory)
+        Raises
+        ------
+        DisclosureError
+            If a year the report shows cannot be protected (naming its tables only).
+        """
+        from ..publication.profile import published_for, published_json
+        from ..publication.tables import report_tables
+
+        params = job.parameters
+        rule = SuppressionRule(params["suppression_threshold"], params["suppress_zero"])
+        window = range(params["first_year"], job.year + 1)
+        publication = self._publisher(rule).publication(PROFILED[job.territory], window)
+        tables = report_tables(publication, job.year, params["first_year"])
+        return published_json(tables, self.synthetic, published_for(
+            job.territory, job.year, params["first_year"], rule))
+
+    @cache  # noqa: B019 - one instance a build, its publishers live as long
+    def _publisher(self, rule: SuppressionRule):
+        """The build's publisher of one rule, on every territory's records."""
+        from ..publication.tables import Publisher
+
+        return Publisher(self._dataset, rule)
 
     def report_inputs(self, parameters: dict, territory_file_bytes: bytes) -> dict[str, str]:
         """The hash of everything one report depends on, as things stand now."""

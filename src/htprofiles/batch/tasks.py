@@ -1,7 +1,8 @@
 """The per-report task every executor runs, in a worker process or on a Dask worker.
 
-A ``ReportTask`` carries everything a report needs (template, parameters, data slice,
-territory file), so workers need no shared disk; an ``Outcome`` carries everything back.
+A ``ReportTask`` carries everything a report needs (template, parameters, its published
+tables, territory file), so workers need no shared disk and see no record; an ``Outcome``
+carries everything back.
 Kernels and nbconvert are imported only where reports are built: the batch process that
 sends tasks and reads outcomes does without them.
 """
@@ -20,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..contract.content import territory_file
-from ..contract.data import Dataset, write_dataset
 from ..errors import CellError, HtprofilesError
+from ..publication.profile import PUBLISHED_FILE
 from .plan import WORKDIR_DATA, WORKDIR_PARAMS, ReportJob
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ class ReportTask:
 
     job: ReportJob
     template: str
-    data: Dataset
+    published: bytes
+    """The report's tables, published once for the build (``publication.profile``)."""
     territory_yaml: bytes
     timeout: float | None = None
     """Seconds the report may take; past them its kernel is killed and the report fails."""
@@ -54,8 +56,10 @@ class Outcome:
 
 
 def prepare_workdir(workdir: Path, task: ReportTask) -> None:
-    """Lay out what one report's kernel may read: its data slice and its territory file."""
-    write_dataset(task.data, workdir / WORKDIR_DATA)
+    """Lay out what one report's kernel may read: its published tables, in place of records,
+    and its territory file."""
+    (workdir / WORKDIR_DATA).mkdir()
+    (workdir / WORKDIR_DATA / PUBLISHED_FILE).write_bytes(task.published)
     target = territory_file(workdir / WORKDIR_PARAMS, task.job.territory)
     target.parent.mkdir(parents=True)
     target.write_bytes(task.territory_yaml)

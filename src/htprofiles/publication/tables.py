@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..contract.data import Dataset, slice_dataset
 from ..contract.suppression import Mark, Published, SuppressionRule, is_complementary, is_withheld
-from ..contract.territories import PROFILED, Territory, leaves
+from ..contract.territories import PROFILED, TERRITORIES, Territory
 from .catalogue import CellId, TableSpec, categories, count_territories, specs_of, year_model
 from .protection import YearPublication, protect_year
 
@@ -78,20 +78,18 @@ def publish(dataset: Dataset, territory: Territory, years: range,
     DisclosureError
         If some year cannot be protected (naming its tables only).
     """
-    codes = leaves(territory.code)
-    counts = count_territories(slice_dataset(dataset, territory.code).frames,
-                               [PROFILED[code] for code in codes], years)
-    return Publisher(counts, rule).publication(territory, years)
+    return Publisher(slice_dataset(dataset, territory.code), rule).publication(territory, years)
 
 
 class Publisher:
-    """Places' publications from their territories' counts, each year of each place computed
-    once: a batch's reports share them (a region's report and the nation's need the same
-    territories, each as its own report publishes it)."""
+    """Places' publications from their territories' records, each year of each place counted
+    and published once: a batch's reports share them (a region's report and the nation's
+    need the same territories, each as its own report publishes it)."""
 
-    def __init__(self, leaves: Mapping[str, Mapping[CellId, int]], rule: SuppressionRule):
-        """``leaves``: every territory's counts that the publications asked for need."""
-        self.leaves, self.rule = leaves, rule
+    def __init__(self, dataset: Dataset, rule: SuppressionRule):
+        """``dataset``: the records of every territory the publications asked for need."""
+        self.dataset, self.rule = dataset, rule
+        self._leaves: dict[int, dict[str, dict[CellId, int]]] = {}
         self._done: dict[tuple[str, int, bool], tuple[YearPublication, dict]] = {}
 
     def publication(self, territory: Territory, years: range) -> Publication:
@@ -119,11 +117,18 @@ class Publisher:
             self._done[key] = self._protected(PROFILED[code], year, audit)
         return self._done[key]
 
+    def _counts(self, year: int) -> dict[str, dict[CellId, int]]:
+        """Every territory's counts of ``year`` (zeros where the records hold none)."""
+        if year not in self._leaves:
+            self._leaves[year] = count_territories(
+                self.dataset.frames, list(TERRITORIES.values()), range(year, year + 1))
+        return self._leaves[year]
+
     def _protected(self, territory: Territory, year: int,
                    audit: bool) -> tuple[YearPublication, dict]:
         model = year_model(territory, year)
         if not territory.is_area:
-            counts = self.leaves[territory.code]
+            counts = self._counts(year)[territory.code]
             return protect_year(counts, model, self.rule), counts
         members = {code: self._year(code, year, audit=False) for code in territory.members}
         counts = {cell: sum(theirs[cell] for _, theirs in members.values())
