@@ -217,3 +217,32 @@ def test_threshold_5_withholds_every_count_below_5(sample_reports, threshold_5_r
     assert len(counties) == len(raised["tables"]["cases_by_county"])
     assert all(int(value.replace(",", "")) >= 5
                for value in cells + counties if re.fullmatch(r"[\d,]+", value))
+
+
+@pytest.mark.parametrize("code", ["VI", "R2"])
+def test_a_report_from_the_batchs_tables_is_the_report_from_the_records(code, tmp_path):
+    """The batch publishes each report's tables once for the build and hands them to the
+    kernel in place of records: the profile is the one the template publishes from the records
+    when run alone, and the kernel refuses tables published for another report."""
+    from htprofiles import report
+    from htprofiles.batch.inputs import BatchInputs
+    from htprofiles.batch.plan import ReportJob
+    from htprofiles.contract.sample import embedded_sample_dir
+    from htprofiles.errors import UsageError
+    from htprofiles.publication.profile import PUBLISHED_FILE
+
+    alone = report.prepare(territory=code, year=2016)
+    params = alone.provenance["parameters"]
+    inputs = BatchInputs(embedded_sample_dir(), "", _empty_state())
+    (tmp_path / PUBLISHED_FILE).write_bytes(inputs.published(ReportJob(code, 2016, params)))
+    batch = report.prepare(territory=code, year=2016, data_dir=str(tmp_path))
+    assert batch.to_json()["tables"] == alone.to_json()["tables"]
+    assert batch.tables == alone.tables and batch.synthetic == alone.synthetic
+    with pytest.raises(UsageError, match="holds the tables of another report"):
+        report.prepare(territory=code, year=2015, data_dir=str(tmp_path))
+
+
+def _empty_state():
+    from htprofiles.batch.state import FolderState
+
+    return FolderState()

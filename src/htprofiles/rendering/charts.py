@@ -524,6 +524,6 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
 
 def spec_to_svg(spec: dict) -> str:
     """A Vega-Lite spec as SVG in the report's theme (a researcher's chart too, see
-    ``notebook.prepare``)."""
+    ``report.prepare``)."""
     svg = vl_convert.vegalite_to_svg(spec | {"config": THEME}, vl_version="6.4")
     return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
