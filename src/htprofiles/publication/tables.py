@@ -196,10 +196,10 @@ def _table(spec: TableSpec, publication: Publication, year: int,
     withheld = spec.name in publication.years[year].withheld_tables
     note, status = None, "withheld" if withheld else "none listed" if spec.top and not rows \
         else "shown"
-    if spec.name in publication.years[year].withheld_tables and publication.territory.is_area:
+    if withheld and publication.territory.is_area:
         note = (f"Not shown for {year}: it would reveal counts that this profile or its "
                 f"members' profiles withhold.")
-    elif spec.name in publication.years[year].withheld_tables:
+    elif withheld:
         note = (f"Not shown for {year}: too few to show without revealing counts below "
                 f"{threshold}.")
     elif spec.top and not rows:
