@@ -10,9 +10,11 @@ import pytest
 
 from htprofiles import report
 from htprofiles.contract.content import Hotline, Link, load_territory_content
+from htprofiles.contract.data import slice_dataset, write_dataset
 from htprofiles.contract.suppression import COMPLEMENTARY
 from htprofiles.contract.territories import NUMERALS
 from htprofiles.errors import InputError
+from htprofiles.publication.headline import headline
 from htprofiles.publication.profile import Profile
 from htprofiles.rendering import sections
 
@@ -92,20 +94,44 @@ def test_the_intro_and_the_map_text_name_their_level(profiles):
         assert "region or the nation" not in text and "HHS region or nation" not in text
 
 
-@pytest.mark.parametrize("code", ["RI", "US"])
-def test_a_withheld_headline_count_says_why(profiles, code):
-    profile = profiles[code]
+def test_a_withheld_headline_count_says_why(profiles):
+    facts = dict(sections._headline_facts(profiles["RI"]))
+    assert COMPLEMENTARY in facts.values(), "the sample's 2016 headline of RI withholds a count"
+    note = sections.headline_note(profiles["RI"])
+    assert "withheld, although it is 3 or more" in note and note in sections.header(
+        profiles["RI"])
+
+
+def test_an_area_headline_no_member_can_protect_says_why_and_shows_its_range(sample, tmp_path):
+    """Region II with no records at all: each territory's cases read <3, none publishes a
+    count that could be withheld in their place, so the region's cases are withheld too."""
+    write_dataset(slice_dataset(sample, "RI"), tmp_path)
+    profile = report.prepare(territory="R2", first_year=2016, data_dir=str(tmp_path))
     facts = dict(sections._headline_facts(profile))
-    withheld = [label for label, value in facts.items()
-                if value == COMPLEMENTARY or label.endswith(f"({COMPLEMENTARY})")]
-    assert withheld, "the sample's 2016 headline of this profile withholds a count"
+    assert facts["Cases in 2016 (withheld)"] == "0\u20138"
     note = sections.headline_note(profile)
-    assert ("A regional or national count is withheld wherever" in note if code == "US"
-            else "withheld, although it is 3 or more" in note)
-    if code == "US":  # shown with the range anyone can work out, and said so
-        assert "Cases in 2016 (withheld)" in facts and "\u2013" in facts["Cases in 2016 (withheld)"]
-        assert "Its range is what anyone can work out from the counts published." in note
+    assert "A regional or national count is withheld wherever" in note
+    assert "Its range is what anyone can work out from the counts published." in note
     assert note in sections.header(profile)
+
+
+def test_a_territory_headline_withheld_for_its_region_says_so():
+    """Hawaii's 2016 cases are withheld so that Region IX can publish its own (the Northern
+    Mariana Islands' read <3): its report says so, and its JSON row names the region."""
+    profile = report.prepare(territory="HI", first_year=2016)
+    assert profile.tables["cases_by_year"].rows[-1] == {"year": 2016, "value": COMPLEMENTARY,
+                                                        "lent_to": "R9"}
+    note = sections.headline_note(profile)
+    assert note.startswith("The number of cases in 2016 is withheld, although it is 3 or more, "
+                           "so that HHS Region IX can publish its own")
+    assert "Region IX" in sections.header(profile)
+
+
+def test_the_nation_and_every_region_publish_their_headline_counts(profiles):
+    for code in ("R2", "US"):
+        assert all(isinstance(value, int) for value in headline(
+            {name: table.rows for name, table in profiles[code].tables.items()}, 2016).values())
+        assert sections.headline_note(profiles[code]) == ""
 
 
 def test_a_headline_of_counts_needs_no_note(profiles):

@@ -21,7 +21,7 @@ from .contract.content import Link, load_territory_content, territory_file
 from .contract.data import load_dataset, slice_dataset
 from .contract.parameters import WINDOW_FROM_SERIES, ReportParameters, validate_parameters
 from .contract.suppression import is_withheld
-from .contract.territories import PROFILED
+from .contract.territories import PROFILED, covering
 from .errors import UsageError
 from .install import code_fingerprints, package_versions, sha256
 from .publication.profile import (
@@ -76,7 +76,7 @@ def _tables(params: ReportParameters, territory) -> tuple[dict, bool]:
     if published.is_file():
         return read_published(published.read_bytes(), published_for(
             params.territory, params.year, params.first_year, params.rule))
-    dataset = slice_dataset(load_dataset(params.data_path), params.territory)
+    dataset = slice_dataset(load_dataset(params.data_path), covering(params.territory))
     return profile_tables(dataset, territory, params.year, params.first_year,
                           params.rule), dataset.synthetic
 

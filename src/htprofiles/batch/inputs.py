@@ -11,7 +11,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from ..contract.suppression import SuppressionRule
-from ..contract.territories import AREAS, PROFILED, TERRITORIES, leaves
+from ..contract.territories import AREAS, PROFILED, TERRITORIES, covering, leaves
 from ..install import package_fingerprint, package_versions, sha256
 from . import state
 
@@ -50,11 +50,12 @@ class BatchInputs:
 
     @cached_property
     def slices(self) -> dict[str, str]:
-        """Each report's data key: its territory's slice, or a region's or the nation's
-        territories' slices together (any change among them rebuilds it)."""
+        """Each report's data key: the slices of the territories under the place that covers
+        it together (a territory's region: any change among them rebuilds it)."""
         territories = self._facts["slices"]
-        return territories | {code: sha256(" ".join(territories[leaf] for leaf in leaves(code))
-                                           .encode()) for code in AREAS}
+        areas = {code: sha256(" ".join(territories[leaf] for leaf in leaves(code)).encode())
+                 for code in AREAS}
+        return areas | {code: areas[covering(code)] for code in territories}
 
     synthetic = property(lambda self: self._facts["synthetic"])
 

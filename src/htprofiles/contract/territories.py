@@ -55,6 +55,14 @@ def _parse(rows: str) -> dict[str, Territory]:
 TERRITORIES: dict[str, Territory] = _parse(_ROWS)
 """The territories records belong to, by USPS code."""
 
+_LARGEST_FIRST = """
+CA TX FL NY PA IL OH GA NC MI NJ VA WA AZ MA TN IN MD MO WI CO MN SC AL LA KY OR OK CT PR UT
+IA NV AR MS KS NM NE ID WV HI NH ME RI MT DE SD ND AK DC VT WY GU VI AS MP
+"""
+LARGEST_FIRST = tuple(_LARGEST_FIRST.split())
+"""The territories by resident population (2020 census), largest first: public knowledge,
+not data, so an order the protection may follow (a region's partner among its members)."""
+
 NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 OFFICES = ("Boston", "New York", "Philadelphia", "Atlanta", "Chicago", "Dallas", "Kansas City",
            "Denver", "San Francisco", "Seattle")
@@ -80,6 +88,13 @@ def leaves(code: str) -> tuple[str, ...]:
     """The territories whose records a profile counts: itself, or its members' territories."""
     members = PROFILED[code].members
     return (code,) if not members else tuple(leaf for m in members for leaf in leaves(m))
+
+
+def covering(code: str) -> str:
+    """The place whose year is protected as one with ``code``'s: a territory's region (a
+    member may withhold a count for its region's sake), or the area itself."""
+    territory = PROFILED[code]
+    return code if territory.is_area else f"R{NUMERALS.index(territory.hhs_region) + 1}"
 
 
 def get_territory(code: str) -> Territory:

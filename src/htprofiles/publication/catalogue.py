@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..contract import geo, vocab
 from ..contract.data import SCHEMA
-from ..contract.territories import Territory
+from ..contract.territories import LARGEST_FIRST, Territory
 from .audit import Line
 from .protection import Table, YearModel
 from .transcript import Implies
@@ -160,10 +160,18 @@ def year_model(territory: Territory, year: int) -> YearModel:
     implications = tuple(Implies(cell, whole) for spec in specs_of(territory) if spec.belongs
                          for whole in total_cells(spec, year, spec.belongs)
                          for cell in table_cells(spec, territory, year))
+    larger = sorted(territory.members, key=_largest_first)
     return YearModel(tuple(tables), tuple(
-        Line(tuple((member, cell) for member in territory.members), (cell,), members=True)
+        Line(tuple((member, cell) for member in territory.members), (cell,), members=True,
+             complements=tuple((member, cell) for member in larger))
         for table in tables for cell in table.cells if territory.is_area),
         () if territory.is_area else implications)
+
+
+def _largest_first(code: str) -> int:
+    """Members in the order they lend partners to their area: territories by population,
+    largest first (where one is usually enough); areas last, as they lend none."""
+    return LARGEST_FIRST.index(code) if code in LARGEST_FIRST else len(LARGEST_FIRST)
 
 
 def count_cells(frames: Mapping[str, pd.DataFrame], territory: Territory,

@@ -44,7 +44,7 @@ model, the argument and what is not guaranteed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 
@@ -118,6 +118,12 @@ class YearPublication:
     an area's members' included. Any data set that satisfies all of it publishes the same."""
     hidden: frozenset[Cell] = frozenset()
     """The cells not published, an area's members' included (as ``(member, cell)``)."""
+    model: YearModel | None = None
+    """The tables and lines the publication was decided on."""
+    members: Mapping[str, YearPublication] = field(default_factory=dict)
+    """An area's members' publications, as their own reports show them."""
+    lent: frozenset[Cell] = frozenset()
+    """A member's counts withheld as partners of its area's counts (``topdown``)."""
 
     def narrowed(self) -> list[Cell]:
         """Small cells whose audited range is narrower than their mark's."""
@@ -153,7 +159,7 @@ def _protect(model: YearModel, rule: SuppressionRule, values: tuple) -> YearPubl
     ranges = feasible_ranges(model.cells, known)
     _refuse_revealing({cell: ranges[cell].low for cell in rules.withheld
                        if ranges[cell].single}, rule)
-    return _publication(rules, marks, ranges, known, frozenset(rules.withheld))
+    return _publication(rules, marks, ranges, known, frozenset(rules.withheld), model)
 
 
 def _protect_area(counts: Mapping[Cell, int], model: YearModel, rule: SuppressionRule,
@@ -177,12 +183,27 @@ def _protect_area(counts: Mapping[Cell, int], model: YearModel, rule: Suppressio
                   for r in publication.known)
     hidden = frozenset(rules.withheld) | {(code, cell) for code, publication in members.items()
                                           for cell in publication.hidden}
-    cells = dict.fromkeys([*model.cells, *fixed, *hidden,
-                           *(cell for r in below for cell, _ in r.terms)])
+    publication = _publication(rules, marks, {cell: ranges[cell] for cell in model.cells},
+                               known + below, hidden, model, members)
     if audit:
-        _refuse_revealing(single_valued(cells, known + below, sorted(hidden, key=repr)), rule)
-    return _publication(rules, marks, {cell: ranges[cell] for cell in model.cells},
-                        known + below, hidden)
+        audit_area(publication, rule)
+    return publication
+
+
+def audit_area(publication: YearPublication, rule: SuppressionRule) -> None:
+    """Refuse an area's year if any withheld count under it, of the area or of a member at
+    any depth, would keep one value given everything a reader knows (witness programs: the
+    lines join it all into one component).
+
+    Raises
+    ------
+    DisclosureError
+        Naming the tables (never a cell or count).
+    """
+    hidden = sorted(publication.hidden, key=repr)
+    cells = dict.fromkeys([*publication.marks, *hidden,
+                           *(cell for r in publication.known for cell, _ in r.terms)])
+    _refuse_revealing(single_valued(cells, publication.known, hidden), rule)
 
 
 def _within(member: str, relation: Relation) -> Relation:
@@ -216,14 +237,15 @@ def _table_of(cell: Cell) -> str:
 
 
 def _publication(rules: _Rules, marks: dict[Cell, Mark], ranges: dict,
-                 known: tuple[Relation, ...], hidden: frozenset) -> YearPublication:
+                 known: tuple[Relation, ...], hidden: frozenset, model: YearModel,
+                 members: Mapping[str, YearPublication] | None = None) -> YearPublication:
     listed = {name: cells if all(isinstance(marks[c], int) for c in cells)
               else tuple(c for c in rules.cells if c in cells)  # no counts, no order
               for name, cells in rules.listed.items()}
     told = {cell: Interval(rules.rule.least_withheld, rules.rule.threshold - 1)
             for cell in rules.cells if rules.status[cell] is Status.SMALL}
     return YearPublication(marks, listed, frozenset(rules.withheld_tables), ranges, told, known,
-                           hidden)
+                           hidden, model, dict(members or {}))
 
 
 Change = dict[Cell, Status]
@@ -412,9 +434,10 @@ class _Rules:
         return self._room(line)
 
     def _room(self, line: Line) -> Change | None:
-        """Rule 5, and for an exact line whose withheld parts are all small (no part could be
-        withheld with them), the same from below: each must be able to sit at its least while
-        the others are at the top of their marks."""
+        """Rule 5, and for an exact line whose withheld parts all have a known greatest value
+        (small ones, no part could be withheld with them; or an area's parts capped by
+        rule 6), the same from below: each must be able to sit at its least while the others
+        are at their greatest."""
         hidden = [p for p in line.parts if self.status[p] is not Status.COUNT]
         if not hidden or not self._published(line.total) or line.members:
             return None
@@ -424,8 +447,10 @@ class _Rules:
             self.vouched.setdefault(cell, set()).add(line)
         if not self.ask.at_least(room, needed):
             return self._more(line, room, needed - 1)
-        if line.exact and all(self.status[p] is Status.SMALL for p in hidden):
-            top = len(hidden) * (self.rule.threshold - 1) - max(map(self._margin, hidden))
+        tops = [self._most(p) for p in hidden]
+        if line.exact and None not in tops and (
+                all(self.status[p] is Status.SMALL for p in hidden) or self.capped & set(hidden)):
+            top = sum(tops) - max(map(self._margin, hidden))
             if not self.ask.at_least({c: -k for c, k in room.items()}, -top):
                 return self._close(line, room, None)
         return None
@@ -524,11 +549,28 @@ class _Rules:
         return self._publishable(cell, line) and self.ask.bounds({cell: 1})[1] is None
 
     def _least(self, cell: Cell) -> int:
-        """The least value a reader knows a withheld cell has."""
+        """The least value a reader knows a withheld cell has: what its mark tells, or more
+        where an answer about the cell alone told more (an area's count that rule 6 found
+        leaving room for its members, then withheld as a partner)."""
         if self.status[cell] is Status.MEMBERS:
-            return sum(self.ranges[p].low for p in self.member_line[cell].parts)
-        return {Status.SMALL: self.rule.least_withheld,
-                Status.PROTECTING: self.rule.threshold}.get(self.status[cell], 0)
+            least = sum(self.ranges[p].low for p in self.member_line[cell].parts)
+        else:
+            least = {Status.SMALL: self.rule.least_withheld,
+                     Status.PROTECTING: self.rule.threshold}.get(self.status[cell], 0)
+        return max(least, self.ask.bounds({cell: 1})[0] or 0)
+
+    def _most(self, cell: Cell) -> int | None:
+        """The greatest value a reader knows a withheld cell has, where one is known: the top
+        of a small count's mark, an area's count's members' greatest values, or less where
+        an answer about the cell alone told less."""
+        if self.status[cell] is Status.SMALL:
+            return self.rule.threshold - 1
+        told = self.ask.bounds({cell: 1})[1]
+        if self.status[cell] is Status.MEMBERS:
+            highs = [self.ranges[p].high for p in self.member_line[cell].parts]
+            if None not in highs:
+                return sum(highs) if told is None else min(told, sum(highs))
+        return told
 
     def _margin(self, cell: Cell) -> int:
         """How far above its least a withheld cell must still be able to go: to the top of

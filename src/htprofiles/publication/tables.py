@@ -2,8 +2,9 @@
 every year, then rows.
 
 ``publish`` protects each year of the window on its own (no line joins two years), so a
-per-year count reads the same in every report that shows it; an area's after its members',
-whose publications it leaves as they are. Report tables, charts, JSON and the audit summary
+per-year count reads the same in every report that shows it; a region's after its
+territories', which may lend it partners (``topdown``), the nation's after the regions'.
+Report tables, charts, JSON and the audit summary
 are all drawn from the resulting marks, never from counts.
 """
 
@@ -14,9 +15,10 @@ from dataclasses import dataclass, field
 
 from ..contract.data import Dataset, slice_dataset
 from ..contract.suppression import Mark, Published, SuppressionRule, is_complementary, is_withheld
-from ..contract.territories import PROFILED, TERRITORIES, Territory
+from ..contract.territories import NATION, PROFILED, TERRITORIES, Territory, covering
 from .catalogue import CellId, TableSpec, categories, count_territories, specs_of, year_model
-from .protection import YearPublication, protect_year
+from .protection import YearPublication, audit_area, protect_year
+from .topdown import protect_area
 
 
 @dataclass(frozen=True)
@@ -57,65 +59,80 @@ class Publication:
         return self.years[cell[1]].marks[cell]
 
     def row(self, cell: CellId) -> dict:
-        """A published cell as a table row holds it: ``value``, and for a region's or the
-        nation's count withheld to protect others the least and greatest value anyone can
-        work out from what is published (``range``), where that is bounded."""
+        """A published cell as a table row holds it: ``value``; for a region's or the
+        nation's count withheld to protect others, the least and greatest value anyone can
+        work out from what is published (``range``), where that is bounded; for a
+        territory's count withheld so that its region can publish its own, the region
+        (``lent_to``)."""
         value = self.mark(cell)
-        span = self.years[cell[1]].ranges.get(cell)
+        year = self.years[cell[1]]
+        span = year.ranges.get(cell)
         if (self.territory.is_area and is_complementary(value) and span is not None
                 and span.high is not None):
             return {"value": value, "range": [span.low, span.high]}
+        if cell in year.lent:
+            return {"value": value, "lent_to": covering(self.territory.code)}
         return {"value": value}
 
 
 def publish(dataset: Dataset, territory: Territory, years: range,
             rule: SuppressionRule) -> Publication:
-    """Count, protect and audit every year of ``years``: an area's members first, each as
-    its own report publishes it, then the area on them.
+    """Count, protect and audit every year of ``years``: the territories of the region that
+    covers ``territory`` first, each as its own rules publish it, then the region, its
+    members lending partners to its headline counts, then the nation on the regions.
 
     Raises
     ------
     DisclosureError
         If some year cannot be protected (naming its tables only).
     """
-    return Publisher(slice_dataset(dataset, territory.code), rule).publication(territory, years)
+    return Publisher(slice_dataset(dataset, covering(territory.code)), rule).publication(
+        territory, years)
 
 
 class Publisher:
     """Places' publications from their territories' records, each year of each place counted
     and published once: a batch's reports share them (a region's report and the nation's
-    need the same territories, each as its own report publishes it)."""
+    need the same territories, and a territory's report its region's)."""
 
     def __init__(self, dataset: Dataset, rule: SuppressionRule):
-        """``dataset``: the records of every territory the publications asked for need."""
+        """``dataset``: the records of every territory under the places asked for and under
+        the regions that cover them."""
         self.dataset, self.rule = dataset, rule
         self._leaves: dict[int, dict[str, dict[CellId, int]]] = {}
-        self._done: dict[tuple[str, int, bool], tuple[YearPublication, dict]] = {}
+        self._areas: dict[tuple[str, int], tuple[YearPublication, dict]] = {}
+        self._audited: set[tuple[str, int]] = set()
 
     def publication(self, territory: Territory, years: range) -> Publication:
-        """A place's publication of ``years``.
+        """A place's publication of ``years``, each year audited with everything under the
+        place that covers it (a territory's region).
 
         Raises
         ------
         DisclosureError
             If some year cannot be protected (naming its tables only).
         """
-        return self._publication(territory.code, years, audit=True)
+        for year in years:
+            self._audit(covering(territory.code), year)
+        return self._publication(territory.code, years)
 
-    def _publication(self, code: str, years: range, audit: bool) -> Publication:
-        """The area above audits everything under it again: its members skip their own."""
+    def _publication(self, code: str, years: range) -> Publication:
         territory = PROFILED[code]
-        return Publication(territory, self.rule,
-                           {year: self._year(code, year, audit)[0] for year in years},
-                           {member: self._publication(member, years, audit=False)
+        return Publication(territory, self.rule, {year: self._year(code, year) for year in years},
+                           {member: self._publication(member, years)
                             for member in territory.members})
 
-    def _year(self, code: str, year: int, audit: bool) -> tuple[YearPublication, dict]:
-        """One place's year and the counts it was made from, which the area above needs."""
-        key = (code, year, audit and PROFILED[code].is_area)
-        if key not in self._done:
-            self._done[key] = self._protected(PROFILED[code], year, audit)
-        return self._done[key]
+    def _year(self, code: str, year: int) -> YearPublication:
+        """One place's year as its reports show it: a territory's as its region left it."""
+        if PROFILED[code].is_area:
+            return self._area(code, year)[0]
+        return self._area(covering(code), year)[0].members[code]
+
+    def _audit(self, code: str, year: int) -> None:
+        """Audit an area's year once; the nation's covers every region's."""
+        if not {(code, year), (NATION, year)} & self._audited:
+            audit_area(self._area(code, year)[0], self.rule)
+            self._audited.add((code, year))
 
     def _counts(self, year: int) -> dict[str, dict[CellId, int]]:
         """Every territory's counts of ``year`` (zeros where the records hold none)."""
@@ -124,25 +141,34 @@ class Publisher:
                 self.dataset.frames, list(TERRITORIES.values()), range(year, year + 1))
         return self._leaves[year]
 
-    def _protected(self, territory: Territory, year: int,
-                   audit: bool) -> tuple[YearPublication, dict]:
-        model = year_model(territory, year)
-        if not territory.is_area:
-            counts = self._counts(year)[territory.code]
-            return protect_year(counts, model, self.rule), counts
-        members = {code: self._year(code, year, audit=False) for code in territory.members}
-        counts = {cell: sum(theirs[cell] for _, theirs in members.values())
-                  for cell in model.cells}
-        joint = counts | {(code, cell): n for code, (_, theirs) in members.items()
-                          for cell, n in theirs.items()}
-        return protect_year(joint, model, self.rule,
-                            {code: publication for code, (publication, _) in members.items()},
-                            audit), counts
+    def _own(self, code: str, year: int) -> tuple[YearPublication, dict]:
+        """A member's year as its own rules publish it (before lending), and its counts."""
+        if PROFILED[code].is_area:
+            return self._area(code, year)
+        counts = self._counts(year)[code]
+        return protect_year(counts, year_model(PROFILED[code], year), self.rule), counts
+
+    def _area(self, code: str, year: int) -> tuple[YearPublication, dict]:
+        """An area's year, unaudited, and the counts it was made from, which the area above
+        needs."""
+        if (code, year) not in self._areas:
+            model = year_model(PROFILED[code], year)
+            members = {member: self._own(member, year) for member in PROFILED[code].members}
+            counts = {cell: sum(theirs[cell] for _, theirs in members.values())
+                      for cell in model.cells}
+            joint = counts | {(member, cell): n for member, (_, theirs) in members.items()
+                              for cell, n in theirs.items()}
+            self._areas[code, year] = protect_area(
+                joint, model, self.rule,
+                {member: publication for member, (publication, _) in members.items()},
+                audit=False), counts
+        return self._areas[code, year]
 
 
 def publish_territory(counts: Mapping[CellId, int], territory: Territory, years: range,
                       rule: SuppressionRule) -> Publication:
-    """Protect and audit every year of ``years`` of one territory, from its counts."""
+    """Protect and audit every year of ``years`` of one territory by its own rules alone, from
+    its counts (its reports may withhold more, for its region's sake: ``publish``)."""
     return Publication(territory, rule,
                        {year: protect_year(counts, year_model(territory, year), rule)
                         for year in years})

@@ -22,7 +22,7 @@ from ..contract.suppression import (
     is_withheld,
 )
 from ..contract.territories import NATION, NUMERALS, PROFILED
-from ..publication.headline import headline, headline_rows
+from ..publication.headline import headline_rows
 from ..publication.profile import Profile
 from ..publication.tables import PublishedTable
 from .templating import environment
@@ -80,12 +80,13 @@ def _names(names: list[str]) -> str:
 def headline_note(profile: Profile) -> str:
     """Why a headline count is withheld, in plain words, where one is (a reader would
     otherwise take "withheld" for a missing or small count); "" where none is."""
-    counts = headline({name: table.rows for name, table in profile.tables.items()}, profile.year)
-    withheld = {kind: value for kind, value in counts.items() if is_withheld(value)}
-    if not withheld:
-        return ""
+    rows = headline_rows({name: table.rows for name, table in profile.tables.items()},
+                         profile.year)
+    withheld = {kind: row["value"] for kind, row in rows.items()
+                if is_withheld(row["value"]) and "lent_to" not in row}
+    lent = [kind for kind, row in rows.items() if "lent_to" in row]
+    reasons = [_lent_note(profile, lent, rows[lent[0]]["lent_to"])] if lent else []
     rule = profile.rule
-    reasons = []
     for value, kinds in _by_value(withheld).items():
         what = (f"The number of {' and of '.join(kinds)} in {profile.year} "
                 f"{'are' if len(kinds) > 1 else 'is'}")
@@ -102,6 +103,17 @@ def headline_note(profile: Profile) -> str:
                            f"other counts this profile publishes, it would let a reader work "
                            f"out a count below {rule.threshold} that the profile withholds.")
     return " ".join(reasons)
+
+
+def _lent_note(profile: Profile, kinds: list[str], region: str) -> str:
+    """Why a territory's headline count is withheld for its region's sake."""
+    return (f"The number of {' and of '.join(kinds)} in {profile.year} "
+            f"{'are' if len(kinds) > 1 else 'is'} withheld, although "
+            f"{'each is' if len(kinds) > 1 else 'it is'} {profile.rule.threshold} or more, so "
+            f"that {PROFILED[region].name} can publish its own: with the region's count, "
+            f"{'they' if len(kinds) > 1 else 'it'} would let a reader work out a count below "
+            f"{profile.rule.threshold} that another state or territory of the region "
+            f"withholds.")
 
 
 def _ranges_note(profile: Profile, kinds: list[str]) -> str:
