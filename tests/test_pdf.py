@@ -53,10 +53,11 @@ def test_pdf_is_letter_and_holds_the_report(browser_reports, code, year):
     assert record[f"{year}/{code}"]["sha256"]["pdf"] == hashlib.sha256(data).hexdigest()
 
 
-PAGE_LIMITS = {"VI": 2, "HI": 2, "TX": 3, "R2": 3, "US": 4}
+PAGE_LIMITS = {"VI": 2, "HI": 3, "TX": 3, "R2": 3, "US": 4}
 """Like the reference profile's two-page handout; a large state and a region get a third page,
 the nation (its map across the page, its states in a table per region, its withheld counts'
-ranges drawn in its charts) a fourth."""
+ranges drawn in its charts) a fourth. Hawaii's 2016 cases are withheld so that Region IX can
+publish its own: the report says why, and its build record ends on a third page."""
 
 
 def _inches(length: str) -> float:
@@ -88,7 +89,7 @@ def _fill(page) -> float:
 
 @pytest.mark.parametrize("code", sorted(PAGE_LIMITS))
 def test_pdf_is_a_handout_of_full_pages_with_nothing_cut(browser_reports, code):
-    """VI and HI on two pages, TX on three; no page under half full but the last; no text
+    """VI on two pages, HI and TX on three; no page under half full but the last; no text
     past the side margins."""
     reader = PdfReader(browser_reports / "2016" / f"{code}.pdf")
     fills = [round(_fill(page), 2) for page in reader.pages]

@@ -122,8 +122,9 @@ def test_a_territory_headline_withheld_for_its_region_says_so():
     assert profile.tables["cases_by_year"].rows[-1] == {"year": 2016, "value": COMPLEMENTARY,
                                                         "lent_to": "R9"}
     note = sections.headline_note(profile)
-    assert note.startswith("The number of cases in 2016 is withheld, although it is 3 or more, "
-                           "so that HHS Region IX can publish its own")
+    assert note == ("The number of cases in 2016 is withheld (it is 3 or more) so that HHS "
+                    "Region IX can publish its own without revealing a count below 3 of "
+                    "another of its states or territories.")
     assert "Region IX" in sections.header(profile)
 
 

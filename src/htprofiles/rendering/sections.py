@@ -107,13 +107,12 @@ def headline_note(profile: Profile) -> str:
 
 def _lent_note(profile: Profile, kinds: list[str], region: str) -> str:
     """Why a territory's headline count is withheld for its region's sake."""
+    many = len(kinds) > 1
     return (f"The number of {' and of '.join(kinds)} in {profile.year} "
-            f"{'are' if len(kinds) > 1 else 'is'} withheld, although "
-            f"{'each is' if len(kinds) > 1 else 'it is'} {profile.rule.threshold} or more, so "
-            f"that {PROFILED[region].name} can publish its own: with the region's count, "
-            f"{'they' if len(kinds) > 1 else 'it'} would let a reader work out a count below "
-            f"{profile.rule.threshold} that another state or territory of the region "
-            f"withholds.")
+            f"{'are' if many else 'is'} withheld ({'each is' if many else 'it is'} "
+            f"{profile.rule.threshold} or more) so that {PROFILED[region].name} can publish "
+            f"its own without revealing a count below {profile.rule.threshold} of another of "
+            f"its states or territories.")
 
 
 def _ranges_note(profile: Profile, kinds: list[str]) -> str:
