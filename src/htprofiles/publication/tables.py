@@ -104,16 +104,19 @@ class Publisher:
         self._audited: set[tuple[str, int]] = set()
 
     def publication(self, territory: Territory, years: range) -> Publication:
-        """A place's publication of ``years``, each year audited with everything under the
-        place that covers it (a territory's region).
+        """A place's publication of ``years``: an area's years audited with everything under
+        them, a territory's where it withholds a count for its region's sake with its region
+        (its own rules audited its other years: they publish what they decided alone).
 
         Raises
         ------
         DisclosureError
             If some year cannot be protected (naming its tables only).
         """
+        self._count(years)
         for year in years:
-            self._audit(covering(territory.code), year)
+            if territory.is_area or self._year(territory.code, year).lent:
+                self._audit(covering(territory.code), year)
         return self._publication(territory.code, years)
 
     def _publication(self, code: str, years: range) -> Publication:
@@ -137,9 +140,19 @@ class Publisher:
     def _counts(self, year: int) -> dict[str, dict[CellId, int]]:
         """Every territory's counts of ``year`` (zeros where the records hold none)."""
         if year not in self._leaves:
-            self._leaves[year] = count_territories(
-                self.dataset.frames, list(TERRITORIES.values()), range(year, year + 1))
+            self._count(range(year, year + 1))
         return self._leaves[year]
+
+    def _count(self, years: range) -> None:
+        """Count the years of ``years`` not counted yet, in one pass over the records."""
+        todo = [year for year in years if year not in self._leaves]
+        if not todo:
+            return
+        counted = count_territories(self.dataset.frames, list(TERRITORIES.values()),
+                                    range(min(todo), max(todo) + 1))
+        for year in todo:
+            self._leaves[year] = {code: {cell: n for cell, n in counts.items() if cell[1] == year}
+                                  for code, counts in counted.items()}
 
     def _own(self, code: str, year: int) -> tuple[YearPublication, dict]:
         """A member's year as its own rules publish it (before lending), and its counts."""
