@@ -35,6 +35,9 @@ The rules, table by table in declaration order (docs/disclosure.md gives the rea
    (never with a lone withheld member). Otherwise it is withheld, before any question about
    its size, and capped like a small count (its partner on a line must have no upper
    bound); its lines settle as above.
+7. (``topdown``) Before rule 6, a region's case and signal totals that its members' marks
+   alone would withhold borrow a partner: a territory that publishes its own withholds it
+   (and a part under it where all were published), decided from marks and recorded answers.
 
 The audit then checks that every withheld cell keeps two values or more; a report that fails
 is not written, and the message names its tables only. docs/disclosure.md gives the threat

@@ -39,11 +39,11 @@ def lend(model: YearModel, members: Mapping[str, YearPublication],
     """The members' publications after each headline count of the area that their marks
     alone would withhold has borrowed a partner: the cheapest member able to lend (fewest
     counts withheld), in the area's order of its members."""
-    members = dict(members)
+    members, headlines = dict(members), _headlines(model)
     for line in model.members:
-        if line.total[0] in _headlines(model) and _wants_partner(line, members):
-            offers = [(len(lent.lent), rank, code, lent) for rank, (code, cell) in
-                      enumerate(line.complements or line.parts)
+        if line.total[0] in headlines and _wants_partner(line, members):
+            offers = [(len(lent.lent - members[code].lent), rank, code, lent)
+                      for rank, (code, cell) in enumerate(line.complements or line.parts)
                       if (lent := _lent(members[code], cell, rule)) is not None]
             if offers:
                 _, _, code, lent = min(offers, key=lambda offer: offer[:2])
