@@ -1,5 +1,6 @@
 """Regional and national profiles: counted from their territories' records, and protected
-together with the territories' profiles, whose publications they leave as they are."""
+together with the territories' profiles, a territory withholding its case or signal total
+where its region's would otherwise be withheld."""
 
 from __future__ import annotations
 
@@ -54,12 +55,16 @@ def test_area_counts_are_sums_of_their_territories_records(sample, code):
         ("cases_by_year", 2016, 2016)], "withheld")
 
 
-def test_an_area_leaves_its_territories_publications_as_they_are(sample):
+def test_a_territory_publishes_the_same_alone_and_in_its_regions_profile(sample):
+    """Its region's protection decides what a territory lends: building the territory alone
+    protects the region's year too."""
     rule = SuppressionRule()
     region = publish(sample, PROFILED["R2"], YEARS, rule)
     for code, member in region.members.items():
         alone = publish(sample, PROFILED[code], YEARS, rule)
-        assert member.years[2016].marks == alone.years[2016].marks
+        assert all(member.years[year].marks == alone.years[year].marks for year in YEARS)
+    assert region.members["PR"].years[2015].lent == {("cases_by_year", 2015, 2015)}
+    assert isinstance(region.mark(("cases_by_year", 2015, 2015)), int)
     assert [row["value"] for row in report_tables(region, 2016, 2015)["cases_by_state"].rows] == [
         publish(sample, PROFILED[c], YEARS, rule).mark(("cases_by_year", 2016, 2016))
         for c in AREAS["R2"].members]

@@ -38,16 +38,15 @@ def lend(model: YearModel, members: Mapping[str, YearPublication],
          rule: SuppressionRule) -> dict[str, YearPublication]:
     """The members' publications after each headline count of the area that their marks
     alone would withhold has borrowed a partner: the cheapest member able to lend (fewest
-    counts withheld), in the area's order of its members."""
+    counts newly withheld), ties in the area's order of its members."""
     members, headlines = dict(members), _headlines(model)
     for line in model.members:
         if line.total[0] in headlines and _wants_partner(line, members):
-            offers = [(len(lent.lent - members[code].lent), rank, code, lent)
-                      for rank, (code, cell) in enumerate(line.complements or line.parts)
-                      if (lent := _lent(members[code], cell, rule)) is not None]
-            if offers:
-                _, _, code, lent = min(offers, key=lambda offer: offer[:2])
-                members[code] = lent
+            offers = sorted((len(set(cells) - members[code].lent), rank, code, cells)
+                            for rank, (code, cell) in enumerate(line.complements or line.parts)
+                            if (cells := _under(members[code], cell, rule)) is not None)
+            members |= next(({code: lent} for *_, code, cells in offers
+                             if (lent := _lent(members[code], cells, rule)) is not None), {})
     return members
 
 
@@ -68,22 +67,15 @@ def _wants_partner(line: Line, members: Mapping[str, YearPublication]) -> bool:
         members[code].ranges[cell].high is not None for code, cell in hidden))
 
 
-def _lent(member: YearPublication, cell: Cell,
+def _lent(member: YearPublication, lent: list[Cell],
           rule: SuppressionRule) -> YearPublication | None:
-    """The member's publication once it lends ``cell``: the cell withheld, and under it the
-    first published part, in complement order, of each exact line that would otherwise tell
-    it (all its parts published). None where the member cannot lend: an area, a cell not
-    published, or one the lent counts would leave with an upper bound, or that would leave
-    a withheld count of the member one value."""
-    if member.model is None or member.model.members or not isinstance(member.marks[cell], int):
-        return None
-    lent = _under(member, cell, rule)
-    if lent is None:
-        return None
+    """The member's publication once it withholds ``lent`` (a count of its area's line
+    first): None where that would leave the count an upper bound, a lent count not known to
+    be at least the threshold, or a withheld count of the member one value."""
     known = _without(member, lent)
     hidden = member.hidden | set(lent)
     ranges = feasible_ranges(list(member.marks), known, frozenset(hidden))
-    if ranges[cell].high is not None or any(ranges[c].single for c in hidden) or any(
+    if ranges[lent[0]].high is not None or any(ranges[c].single for c in hidden) or any(
             ranges[c].low < rule.threshold for c in lent):
         return None
     return replace(member, marks=member.marks | dict.fromkeys(lent, COMPLEMENTARY),
@@ -93,8 +85,12 @@ def _lent(member: YearPublication, cell: Cell,
 
 
 def _under(member: YearPublication, cell: Cell, rule: SuppressionRule) -> list[Cell] | None:
-    """``cell`` and the parts that must go with it (each published and, as rule 1 recorded,
-    at least the threshold), or None where a line has no such part."""
+    """What a member withholds to lend ``cell``: the cell, and under it the first published
+    part, in complement order, of each exact line that would otherwise tell it (all its
+    parts published; each part, as rule 1 recorded, at least the threshold). None where the
+    member cannot lend: an area, a cell not published, or a line with no such part."""
+    if member.model is None or member.model.members or not isinstance(member.marks[cell], int):
+        return None
     lent, todo = [cell], [cell]
     while todo:
         total = todo.pop()
