@@ -450,9 +450,9 @@ class _Rules:
             self.vouched.setdefault(cell, set()).add(line)
         if not self.ask.at_least(room, needed):
             return self._more(line, room, needed - 1)
-        tops = [self._most(p) for p in hidden]
-        if line.exact and None not in tops and (
-                all(self.status[p] is Status.SMALL for p in hidden) or self.capped & set(hidden)):
+        if line.exact and (all(self.status[p] is Status.SMALL for p in hidden)
+                           or self.capped & set(hidden)) and None not in (
+                tops := [self._most(p) for p in hidden]):
             top = sum(tops) - max(map(self._margin, hidden))
             if not self.ask.at_least({c: -k for c, k in room.items()}, -top):
                 return self._close(line, room, None)
@@ -555,11 +555,13 @@ class _Rules:
         """The least value a reader knows a withheld cell has: what its mark tells, or more
         where an answer about the cell alone told more (an area's count that rule 6 found
         leaving room for its members, then withheld as a partner)."""
-        if self.status[cell] is Status.MEMBERS:
+        status = self.status[cell]
+        if status is Status.MEMBERS:
             least = sum(self.ranges[p].low for p in self.member_line[cell].parts)
+        elif status is not Status.PROTECTING:  # no answer about such a cell alone tells more
+            return self.rule.least_withheld if status is Status.SMALL else 0
         else:
-            least = {Status.SMALL: self.rule.least_withheld,
-                     Status.PROTECTING: self.rule.threshold}.get(self.status[cell], 0)
+            least = self.rule.threshold
         return max(least, self.ask.bounds({cell: 1})[0] or 0)
 
     def _most(self, cell: Cell) -> int | None:

@@ -51,6 +51,10 @@ territory's year has far fewer victims); small enough that the audit's whole-num
 cannot let such a part be one while its whole is zero."""
 
 
+def _negated(bound: int | None) -> int | None:
+    return None if bound is None else -bound
+
+
 def total(cells: Iterable[Cell]) -> dict[Cell, int]:
     """The sum of some counts, as a linear form."""
     form: dict[Cell, int] = {}
@@ -68,6 +72,8 @@ class Transcript:
         self._answers: dict[tuple, bool] = {}
         self._about: dict[frozenset, list[Relation]] = {}
         """The recorded relations by the set of their terms, for ``bounds``."""
+        self._told: dict[Cell, tuple[int | None, int | None]] = {}
+        """What the answers about one count alone told of it, for ``bounds`` of one count."""
 
     def at_least(self, form: Mapping[Cell, int], bound: int) -> bool:
         """Whether ``sum(form[c] * count(c)) >= bound``; asked twice, answered once."""
@@ -84,6 +90,8 @@ class Transcript:
     def bounds(self, form: Mapping[Cell, int]) -> tuple[int | None, int | None]:
         """The least and greatest value of a sum of counts that the recorded answers about
         that very sum tell (None where they tell nothing)."""
+        if len(form) == 1 and next(iter(form.values())) == 1:
+            return self._told.get(next(iter(form)), (None, None))
         terms = frozenset((cell, k) for cell, k in form.items() if k)
         negated = frozenset((cell, -k) for cell, k in terms)
         lows, highs = [], []
@@ -99,6 +107,14 @@ class Transcript:
     def _record(self, relation: Relation) -> None:
         self.relations.append(relation)
         self._about.setdefault(frozenset(relation.terms), []).append(relation)
+        if len(relation.terms) == 1 and abs(relation.terms[0][1]) == 1:
+            (cell, k), = relation.terms
+            low, high = ((relation.low, relation.high) if k == 1
+                         else (_negated(relation.high), _negated(relation.low)))
+            told_low, told_high = self._told.get(cell, (None, None))
+            self._told[cell] = (max((b for b in (told_low, low) if b is not None), default=None),
+                                min((b for b in (told_high, high) if b is not None),
+                                    default=None))
 
     def value(self, cell: Cell) -> int:
         """A count that is about to be published."""
