@@ -556,12 +556,14 @@ class _Rules:
         where an answer about the cell alone told more (an area's count that rule 6 found
         leaving room for its members, then withheld as a partner)."""
         status = self.status[cell]
+        if status is Status.SMALL:  # what rule 1 asked of it is all its answers tell
+            return self.rule.least_withheld
         if status is Status.MEMBERS:
             least = sum(self.ranges[p].low for p in self.member_line[cell].parts)
-        elif status is not Status.PROTECTING:  # no answer about such a cell alone tells more
-            return self.rule.least_withheld if status is Status.SMALL else 0
-        else:
+        elif status is Status.PROTECTING:
             least = self.rule.threshold
+        else:
+            return 0
         return max(least, self.ask.bounds({cell: 1})[0] or 0)
 
     def _most(self, cell: Cell) -> int | None:

@@ -105,8 +105,8 @@ class Publisher:
 
     def publication(self, territory: Territory, years: range) -> Publication:
         """A place's publication of ``years``: an area's years audited with everything under
-        them, a territory's where it withholds a count for its region's sake with its region
-        (its own rules audited its other years: they publish what they decided alone).
+        them; a territory's years in which it lends a count, with its region (in the others it
+        publishes what its own rules decided, which they audited).
 
         Raises
         ------
