@@ -126,6 +126,7 @@ def test_a_territory_headline_withheld_for_its_region_says_so():
                     "Region IX can publish its own without revealing a count below 3 of "
                     "another of its states or territories.")
     assert "Region IX" in sections.header(profile)
+    assert "HHS region can publish its own" in profile.tables["cases_by_year"].footnote
 
 
 def test_the_nation_and_every_region_publish_their_headline_counts(profiles):

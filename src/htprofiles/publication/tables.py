@@ -251,7 +251,8 @@ def _table(spec: TableSpec, publication: Publication, year: int,
 
 def _footnote(rows, rule: SuppressionRule, of_area: bool) -> str | None:
     """What a table says under it when some count was withheld to protect others: a
-    territory's is the threshold or more; a region's or the nation's may be any count."""
+    territory's is the threshold or more (and may protect a count of its region's other
+    territories); a region's or the nation's may be any count."""
     if not any(is_complementary(row["value"]) for row in rows):
         return None
     if of_area and any(row.get("range") for row in rows):
@@ -259,6 +260,10 @@ def _footnote(rows, rule: SuppressionRule, of_area: bool) -> str | None:
                 "profiles; a range is what anyone can work out from the counts published.")
     if of_area:
         return "Withheld to protect other counts, of this profile or of its members' profiles."
+    if any("lent_to" in row for row in rows):
+        return (f"Withheld to protect other small counts, some so that the state's or "
+                f"territory's HHS region can publish its own; each such count is "
+                f"{rule.threshold} or more.")
     return f"Withheld to protect other small counts; each such count is {rule.threshold} or more."
 
 
