@@ -115,7 +115,7 @@ def _splits(largest: int):
     return [(n, a, n - a) for n in range(largest + 1) for a in range(n + 1)]
 
 
-def _enumerate(members: int, largest: int):
+def _enumerate(members: int, largest: int, rule: SuppressionRule):
     """Every data set of ``members`` members (a total and two parts each) under one area,
     grouped by everything the members and the area publish; how many were refused, and the
     members that lent a partner to the area in some data set."""
@@ -125,7 +125,7 @@ def _enumerate(members: int, largest: int):
         counts = {code: dict(zip((TOTAL, *PARTS), split, strict=True))
                   for code, split in zip(codes, data, strict=True)}
         try:
-            joint, area = _small_hierarchy(counts)
+            joint, area = _small_hierarchy(counts, rule)
         except DisclosureError:
             refused += 1
             continue
@@ -134,13 +134,12 @@ def _enumerate(members: int, largest: int):
     return groups, refused, lending
 
 
-def _small_hierarchy(counts: dict[str, dict]):
+def _small_hierarchy(counts: dict[str, dict], rule: SuppressionRule):
     """The area's year over its members' (lending included), and every count by name."""
-    own = {code: protect_year(theirs, _model(), SuppressionRule())
-           for code, theirs in counts.items()}
+    own = {code: protect_year(theirs, _model(), rule) for code, theirs in counts.items()}
     joint = {cell: sum(c[cell] for c in counts.values()) for cell in (TOTAL, *PARTS)}
     joint |= {(code, cell): n for code, theirs in counts.items() for cell, n in theirs.items()}
-    return joint, protect_area(joint, _area(tuple(counts)), SuppressionRule(), own)
+    return joint, protect_area(joint, _area(tuple(counts)), rule, own)
 
 
 def _seen(area) -> frozenset:
@@ -150,8 +149,10 @@ def _seen(area) -> frozenset:
 
 
 @pytest.mark.exhaustive
-@pytest.mark.parametrize("members, largest", [(2, 9), (3, 5)])
-def test_no_withheld_count_is_recoverable_across_a_small_hierarchy(members, largest):
+@pytest.mark.parametrize("members, largest, rule", [
+    (2, 9, SuppressionRule()), (3, 5, SuppressionRule()),
+    (2, 11, SuppressionRule(4, suppress_zero=False)), (2, 11, SuppressionRule(5))])
+def test_no_withheld_count_is_recoverable_across_a_small_hierarchy(members, largest, rule):
     """In each group of data sets that publish the same, each withheld count, of a member or
     of the area, takes two values or more, those members withhold for the area's sake
     included; and no data set is refused (a refusal would tell something too).
@@ -160,7 +161,7 @@ def test_no_withheld_count_is_recoverable_across_a_small_hierarchy(members, larg
     lent total has no upper bound; a total at ``largest`` cannot grow): such a value is
     looked for among the data sets satisfying what the audit says a reader knows, and the
     one found must publish the same when the code is run on it."""
-    groups, refused, lending = _enumerate(members, largest)
+    groups, refused, lending = _enumerate(members, largest, rule)
     assert refused == 0 and len(lending) == members
     checked = beyond = 0
     for key, group in groups.items():
@@ -172,7 +173,7 @@ def test_no_withheld_count_is_recoverable_across_a_small_hierarchy(members, larg
                 again = {code: {c: other.get((code, c), 0) for c in (TOTAL, *PARTS)}
                          for code in area.members}
                 assert max(n for theirs in again.values() for n in theirs.values()) > largest
-                assert _seen(_small_hierarchy(again)[1]) == key, (cell, values, joint)
+                assert _seen(_small_hierarchy(again, rule)[1]) == key, (cell, values, joint)
                 beyond += 1
             checked += 1
     assert checked > 100 and beyond
