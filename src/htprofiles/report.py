@@ -18,10 +18,10 @@ from IPython.display import display
 
 from .contract.batchfile import load_batch_config
 from .contract.content import Link, load_territory_content, territory_file
-from .contract.data import load_dataset, slice_dataset
+from .contract.data import load_dataset
 from .contract.parameters import WINDOW_FROM_SERIES, ReportParameters, validate_parameters
 from .contract.suppression import is_withheld
-from .contract.territories import PROFILED, covering
+from .contract.territories import PROFILED
 from .errors import UsageError
 from .install import code_fingerprints, package_versions, sha256
 from .publication.profile import (
@@ -76,7 +76,7 @@ def _tables(params: ReportParameters, territory) -> tuple[dict, bool]:
     if published.is_file():
         return read_published(published.read_bytes(), published_for(
             params.territory, params.year, params.first_year, params.rule))
-    dataset = slice_dataset(load_dataset(params.data_path), covering(params.territory))
+    dataset = load_dataset(params.data_path)  # ``publish`` takes the rows it needs
     return profile_tables(dataset, territory, params.year, params.first_year,
                           params.rule), dataset.synthetic
 

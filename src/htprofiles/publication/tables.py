@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..contract.data import Dataset, slice_dataset
 from ..contract.suppression import Mark, Published, SuppressionRule, is_complementary, is_withheld
-from ..contract.territories import NATION, PROFILED, TERRITORIES, Territory, covering
+from ..contract.territories import NATION, PROFILED, TERRITORIES, Territory, covering, leaves
 from .catalogue import CellId, TableSpec, categories, count_territories, specs_of, year_model
 from .protection import YearPublication, audit_area, protect_year
 from .topdown import protect_area
@@ -86,7 +86,8 @@ def publish(dataset: Dataset, territory: Territory, years: range,
     DisclosureError
         If some year cannot be protected (naming its tables only).
     """
-    return Publisher(slice_dataset(dataset, covering(territory.code)), rule).publication(
+    area = covering(territory.code)
+    return Publisher(slice_dataset(dataset, area), rule, leaves(area)).publication(
         territory, years)
 
 
@@ -95,10 +96,12 @@ class Publisher:
     and published once: a batch's reports share them (a region's report and the nation's
     need the same territories, and a territory's report its region's)."""
 
-    def __init__(self, dataset: Dataset, rule: SuppressionRule):
-        """``dataset``: the records of every territory under the places asked for and under
-        the regions that cover them."""
+    def __init__(self, dataset: Dataset, rule: SuppressionRule,
+                 territories: tuple[str, ...] = tuple(TERRITORIES)):
+        """``dataset``: the records of ``territories``, every territory under the places asked
+        for and under the regions that cover them."""
         self.dataset, self.rule = dataset, rule
+        self.territories = [TERRITORIES[code] for code in territories]
         self._leaves: dict[int, dict[str, dict[CellId, int]]] = {}
         self._areas: dict[tuple[str, int], tuple[YearPublication, dict]] = {}
         self._audited: set[tuple[str, int]] = set()
@@ -148,7 +151,7 @@ class Publisher:
         todo = [year for year in years if year not in self._leaves]
         if not todo:
             return
-        counted = count_territories(self.dataset.frames, list(TERRITORIES.values()),
+        counted = count_territories(self.dataset.frames, self.territories,
                                     range(min(todo), max(todo) + 1))
         for year in todo:
             self._leaves[year] = {code: {cell: n for cell, n in counts.items() if cell[1] == year}
